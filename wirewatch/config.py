@@ -1,0 +1,181 @@
+"""One settings table: name, default, type, help, secret.
+
+Values come from the environment (``WIREWATCH_<NAME>``) over a ``wirewatch.toml`` file
+over the defaults below; they are checked when loaded, and secrets are masked when
+printed.  Settings are passed explicitly (``Settings`` is a frozen value), never global.
+Every setting is documented in ``docs/settings.md`` (a test checks it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from wirewatch.errors import SettingsError
+
+__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    items = [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+    try:
+        return tuple(ipaddress.ip_network(v, strict=False) for v in items)
+    except ValueError as exc:
+        raise SettingsError(f"allow_networks: {exc}") from None
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError("must be positive")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be positive")
+    return number
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "wirewatch.db", str, "Path of the SQLite database file."),
+    Setting(
+        "allow_networks",
+        (),
+        _networks,
+        "CIDRs that outbound fetches may reach although they are private, loopback or "
+        "link-local (comma-separated, e.g. `127.0.0.0/8,::1/128`). Empty: only public "
+        "addresses.",
+    ),
+    Setting(
+        "user_agent",
+        "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch; news monitor)",
+        str,
+        "The User-Agent sent with every request, and the name matched in robots.txt.",
+    ),
+    Setting("fetch_deadline", 30.0, _positive_float, "Total seconds one request may take, redirects and body included."),
+    Setting("fetch_connect_timeout", 10.0, _positive_float, "Seconds to wait for a TCP/TLS connection."),
+    Setting("max_body_bytes", 10 * 1024 * 1024, _positive_int, "Cap on a response body after decompression, in bytes."),
+    Setting("max_redirects", 5, int, "How many redirects one request follows."),
+    Setting("per_host_concurrency", 2, _positive_int, "How many requests run at once against one host."),
+    Setting("total_concurrency", 16, _positive_int, "How many requests run at once in all."),
+    Setting("respect_robots", True, _bool, "Obey robots.txt for the User-Agent above."),
+    Setting("max_file_bytes", 50 * 1024 * 1024, _positive_int, "Cap on one local file (after gzip decompression), in bytes."),
+    Setting("max_document_bytes", 10 * 1024 * 1024, _positive_int, "Cap on one document handed to extraction, in bytes."),
+    Setting("parse_timeout", 10.0, _positive_float, "Seconds one feed or sitemap may take to parse."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str
+    allow_networks: tuple[Network, ...]
+    user_agent: str
+    fetch_deadline: float
+    fetch_connect_timeout: float
+    max_body_bytes: int
+    max_redirects: int
+    per_host_concurrency: int
+    total_concurrency: int
+    respect_robots: bool
+    max_file_bytes: int
+    max_document_bytes: int
+    parse_timeout: float
+
+    def replace(self, **changes: Any) -> Settings:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, value in changes.items():
+            if name not in values:
+                raise SettingsError(f"unknown setting {name!r}")
+            if isinstance(value, str):
+                value = _parse(_BY_NAME[name], value)
+            values[name] = value
+        return Settings(**values)
+
+    def describe(self) -> dict[str, str]:
+        """Each setting as a printable string, secrets masked."""
+        out: dict[str, str] = {}
+        for setting in SETTINGS:
+            value = getattr(self, setting.name)
+            if setting.secret and value:
+                out[setting.name] = "********"
+            elif isinstance(value, tuple):
+                out[setting.name] = ",".join(str(v) for v in value)
+            else:
+                out[setting.name] = str(value)
+        return out
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    try:
+        return setting.parse(raw)
+    except SettingsError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{setting.name}: {exc}") from None
+
+
+def load_settings(
+    *,
+    env: Mapping[str, str] | None = None,
+    toml_path: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Defaults, then ``wirewatch.toml`` (if present), then ``WIREWATCH_*``, then overrides."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    path = toml_path or Path(env.get("WIREWATCH_CONFIG", "wirewatch.toml"))
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{path}: {exc}") from None
+        for name, value in table.items():
+            if name not in _BY_NAME:
+                raise SettingsError(f"{path}: unknown setting {name!r}")
+            values[name] = _parse(_BY_NAME[name], value if isinstance(value, str) else _toml_str(value))
+    for setting in SETTINGS:
+        raw = env.get(f"WIREWATCH_{setting.name.upper()}")
+        if raw is not None:
+            values[setting.name] = _parse(setting, raw)
+    for name, value in (overrides or {}).items():
+        if name not in _BY_NAME:
+            raise SettingsError(f"unknown setting {name!r}")
+        values[name] = _parse(_BY_NAME[name], value) if isinstance(value, str) else value
+    return Settings(**values)
+
+
+def _toml_str(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
