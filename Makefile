@@ -1,0 +1,38 @@
+# wirewatch — the two set-up commands are `make demo` and `make test`; both create .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: setup demo test lint eval bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/wirewatch demo
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check wirewatch tests benchmarks eval
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+eval: setup
+	$(BIN)/python eval/extraction_gate.py --data $(SHARED)/data/extraction-dev
+
+bench: setup
+	$(BIN)/python benchmarks/bench_extract.py --data $(SHARED)/data/extraction-dev
+	$(BIN)/python benchmarks/bench_warc.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,23 @@
+"""The public API is what ``wirewatch/__init__`` exports, and each name resolves."""
+
+from __future__ import annotations
+
+import wirewatch
+
+
+def test_all_names_resolve() -> None:
+    for name in wirewatch.__all__:
+        assert getattr(wirewatch, name) is not None, name
+
+
+def test_extract_article_is_public_and_works_on_plain_text() -> None:
+    text = (
+        "Minister resigns over budget\n\n"
+        "The finance minister resigned on Tuesday after parliament rejected the budget, "
+        "officials said. \"I take full responsibility,\" she told reporters in the capital.\n\n"
+        "Share this article\n"
+    )
+    article = wirewatch.extract_article(text)
+    assert article.title == "Minister resigns over budget"
+    assert "full responsibility" in article.text
+    assert "Share this article" not in article.text

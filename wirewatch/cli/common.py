@@ -1,0 +1,77 @@
+"""What every command shares: settings, the store, output formats, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from wirewatch.config import Settings, load_settings
+from wirewatch.errors import UsageError, WirewatchError
+from wirewatch.store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class WirewatchGroup(click.Group):
+    """Turns every WirewatchError into a one-line message: exit 2 for usage, 1 otherwise."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            click.echo(f"wirewatch: {exc}", err=True)
+            sys.exit(2)
+        except WirewatchError as exc:
+            click.echo(f"wirewatch: {exc}", err=True)
+            sys.exit(1)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        metavar="PATH",
+        default=None,
+        help="SQLite database file (default: setting `db`, env WIREWATCH_DB).",
+    )(func)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=choices[0],
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate
+
+
+def settings_for(db: str | None) -> Settings:
+    return load_settings(overrides={"db": db} if db else None)
+
+
+def store_for(settings: Settings) -> Store:
+    return open_store(settings.db)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def parse_duration(text: str) -> int:
+    """``90``, ``30s``, ``5m``, ``2h``, ``1d`` → seconds."""
+    match = _DURATION.match(text)
+    if not match:
+        raise UsageError(f"not a duration: {text!r} (use e.g. 30s, 5m, 2h, 1d)")
+    return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"])

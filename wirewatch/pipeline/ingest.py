@@ -1,0 +1,225 @@
+"""One-shot ingestion: targets (paths, URLs) → sources → fetch → extract → store.
+
+Each target expands into documents: a folder into files, a WARC into its records, a feed
+into its entries, a sitemap (index) into page URLs.  Every document is processed on its
+own: an error is recorded against it (document, stage, message) and the batch goes on.
+Each article is written in one transaction, so a crash leaves no half-written article and
+a re-run skips what is stored (by URL before fetching, by canonical URL or content after).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from wirewatch.config import Settings
+from wirewatch.errors import SourceError, UnsupportedSourceError, WirewatchError
+from wirewatch.fetch import Fetcher
+from wirewatch.model import RawDocument, SourceKind
+from wirewatch.pipeline.summary import DocumentError, IngestSummary
+from wirewatch.pipeline.workers import ExtractPool
+from wirewatch.sources import detect_kind, iter_files, parse_feed, parse_sitemap, read_warc
+from wirewatch.store import Store
+
+__all__ = ["Ingestor", "is_url"]
+
+MAX_SITEMAP_DEPTH = 3  # index → index → sitemap → pages; deeper nesting is a trap
+IN_FLIGHT = 32  # documents being fetched/extracted at once
+
+
+def is_url(target: str) -> bool:
+    """True for http(s) URLs; raises for other schemes (``ftp:``, ``javascript:``...)."""
+    scheme = urlsplit(target).scheme.lower()
+    if scheme in {"http", "https"}:
+        return True
+    if scheme in {"", "file"} or (len(scheme) == 1 and target[1:2] == ":"):
+        return False
+    raise UnsupportedSourceError(f"unsupported URL scheme {scheme!r}", document=target)
+
+
+class Ingestor:
+    """Ingests targets into a store; ``on_progress`` is called after each document."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        fetcher: Fetcher | None = None,
+        workers: int = 1,
+        on_progress: Callable[[IngestSummary], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._fetcher = fetcher
+        self._owns_fetcher = fetcher is None
+        self._pool = ExtractPool(workers, settings.max_document_bytes)
+        self._on_progress = on_progress
+        self._slots = asyncio.Semaphore(IN_FLIGHT)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.summary = IngestSummary()
+
+    async def ingest(self, targets: Sequence[str]) -> IngestSummary:
+        try:
+            for target in targets:
+                await self._target(target)
+            while self._tasks:
+                await asyncio.gather(*list(self._tasks))
+        finally:
+            self._pool.close()
+            if self._owns_fetcher and self._fetcher is not None:
+                await self._fetcher.aclose()
+                self._fetcher = None
+        return self.summary
+
+    # -- expanding targets into documents -------------------------------------------------
+
+    async def _target(self, target: str) -> None:
+        try:
+            if is_url(target):
+                await self._url(target, depth=0)
+                return
+        except WirewatchError as exc:
+            self._fail(exc, target)
+            return
+        path = Path(target.removeprefix("file://"))
+        await self._documents(iter_files(path, max_bytes=self._settings.max_file_bytes), depth=0)
+
+    async def _documents(self, items: Iterable[RawDocument | SourceError], *, depth: int) -> None:
+        for item in items:
+            if isinstance(item, SourceError):
+                self._fail(item, item.document or "?")
+            else:
+                await self._expand(item, depth=depth)
+
+    async def _url(self, url: str, *, depth: int) -> None:
+        """Fetch a target or child sitemap conditionally; remember its validators on success."""
+        cached = self._store.get_http_cache(url)
+        etag, modified = cached if cached else (None, None)
+        result = await self._fetcher_().fetch(url, etag=etag, last_modified=modified)
+        if result.not_modified:
+            return
+        raw = RawDocument(
+            location=url,
+            content=result.content,
+            url=result.url,
+            media_type=result.media_type,
+            charset=result.charset,
+            source=url,
+            fetched_at=result.fetched_at,
+        )
+        if await self._expand(raw, depth=depth, inline=True) and (result.etag or result.last_modified):
+            self._store.put_http_cache(url, result.etag, result.last_modified)
+
+    async def _expand(self, raw: RawDocument, *, depth: int, inline: bool = False) -> bool:
+        """A document with content: a container (feed, sitemap, WARC) or a page.
+
+        Returns whether it was read (for a page processed ``inline``: stored).
+        """
+        content = raw.content or b""
+        kind = detect_kind(content, media_type=raw.media_type, location=raw.location)
+        try:
+            if kind is SourceKind.FEED:
+                feed = parse_feed(content, location=raw.location, timeout=self._settings.parse_timeout)
+                for entry in feed.entries:
+                    await self._submit(replace(entry, source=raw.source or raw.location))
+            elif kind is SourceKind.SITEMAP:
+                sitemap = parse_sitemap(content, location=raw.location)
+                for child in sitemap.sitemaps:
+                    await self._child_sitemap(child, depth=depth + 1)
+                for page in sitemap.urls:
+                    await self._submit(replace(page, source=raw.source or raw.location))
+            elif kind is SourceKind.WARC:
+                await self._documents(read_warc(io.BytesIO(content), location=raw.location), depth=depth)
+            elif inline:
+                return await self._leaf(raw)
+            else:
+                await self._submit(raw)
+        except WirewatchError as exc:
+            self._fail(exc, raw.location)
+            return False
+        return True
+
+    async def _child_sitemap(self, url: str, *, depth: int) -> None:
+        if depth > MAX_SITEMAP_DEPTH:
+            self._fail(SourceError(f"sitemap nesting deeper than {MAX_SITEMAP_DEPTH}"), url)
+            return
+        try:
+            await self._url(url, depth=depth)
+        except WirewatchError as exc:
+            self._fail(exc, url)
+
+    # -- one document: fetch if needed, extract, store ------------------------------------
+
+    async def _submit(self, raw: RawDocument) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._run_leaf(raw))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+
+    async def _run_leaf(self, raw: RawDocument) -> None:
+        await self._leaf(raw)
+
+    async def _leaf(self, raw: RawDocument) -> bool:
+        """Fetch (if only a URL is known), extract and store one document; True when stored."""
+        document = raw.url or raw.location
+        self.summary.seen += 1
+        try:
+            if raw.content is None:
+                if raw.url is None:
+                    raise SourceError("document has neither content nor URL", document=raw.location)
+                if self._store.knows_url(raw.url) is not None:
+                    self.summary.duplicate += 1
+                    return True
+                result = await self._fetcher_().fetch(raw.url)
+                raw = replace(
+                    raw,
+                    content=result.content,
+                    url=result.url,
+                    media_type=result.media_type,
+                    charset=result.charset,
+                    fetched_at=result.fetched_at,
+                )
+            article, error = await self._pool.extract(raw)
+            if error is not None or article is None:
+                self.summary.record_error(error or DocumentError(document, "extract", "no article"))
+                return False
+            urls = [u for u in (raw.location, raw.url) if u and is_url_like(u)]
+            added = self._store.add_article(article, urls=urls)
+            if added.new:
+                self.summary.new += 1
+                self.summary.new_ids.append(added.id)
+            else:
+                self.summary.duplicate += 1
+        except Exception as exc:  # one broken document never stops a batch
+            self.summary.record_error(DocumentError.from_exception(exc, document=document))
+            return False
+        finally:
+            self._progress()
+        return True
+
+    def _fetcher_(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self._settings)
+        return self._fetcher
+
+    def _fail(self, exc: BaseException, document: str) -> None:
+        self.summary.seen += 1
+        self.summary.record_error(DocumentError.from_exception(exc, document=document))
+        self._progress()
+
+    def _progress(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(self.summary)
+
+
+def is_url_like(value: str) -> bool:
+    return urlsplit(value).scheme in {"http", "https"}

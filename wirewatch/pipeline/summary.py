@@ -1,0 +1,56 @@
+"""What an ingest run reports: counts, and one line per document that failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wirewatch.errors import WirewatchError
+
+__all__ = ["DocumentError", "IngestSummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentError:
+    """One document that could not be ingested, and the stage where it failed."""
+
+    document: str
+    stage: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.stage}: {self.message}"
+
+    @classmethod
+    def from_exception(cls, exc: BaseException, *, document: str) -> DocumentError:
+        if isinstance(exc, WirewatchError):
+            return cls(exc.document or document, exc.stage, exc.message)
+        return cls(document, "internal", f"{type(exc).__name__}: {exc}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"document": self.document, "stage": self.stage, "message": self.message}
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Counts over the documents of one run: seen = new + duplicate + failed."""
+
+    seen: int = 0
+    new: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    errors: list[DocumentError] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+
+    def record_error(self, error: DocumentError) -> None:
+        self.failed += 1
+        self.errors.append(error)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seen": self.seen,
+            "new": self.new,
+            "duplicate": self.duplicate,
+            "failed": self.failed,
+            "errors": [e.to_dict() for e in self.errors],
+        }

@@ -1,0 +1,132 @@
+"""Compile a query tree to one SQLite statement over ``articles`` and its FTS5 index.
+
+Every node becomes a SQL boolean expression that is never NULL, so NOT and OR mean the
+same across full-text and metadata parts, at any nesting.  A text leaf becomes
+``a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`` with an FTS5
+string made only of quoted tokens, so user input cannot break FTS5 syntax.  The text
+leaves that are not negated, ORed together, give the bm25 rank and the snippet.
+Every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wirewatch.errors import QueryError
+from wirewatch.query import (
+    And,
+    DateValue,
+    Field,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Term,
+    ascii_lower,
+    field_position,
+    format_query,
+    resolve_date,
+    word_tokens,
+)
+
+__all__ = ["HIT_CLOSE", "HIT_OPEN", "CompiledSearch", "compile_search", "fts_string"]
+
+HIT_OPEN, HIT_CLOSE = "[", "]"  # around the matched words in a snippet
+_FTS_HIT = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+_SOURCE_TEXT = (
+    "lower(coalesce(a.source, '') || char(10) || coalesce(a.url, '') || char(10) || "
+    "coalesce(a.canonical_url, '') || char(10) || coalesce(a.site_name, ''))"
+)
+_LANG = "lower(coalesce(a.language, ''))"
+_UNSEARCHABLE = "{name}: is not searchable yet (quotations come with issue #3)"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSearch:
+    sql: str
+    params: tuple[object, ...]
+    ranked: bool  # True when a text part gives a bm25 rank and a snippet
+
+
+def fts_string(value: Term | Phrase, column: str | None = None) -> str | None:
+    """An FTS5 query for one leaf: its tokens quoted as one phrase; None if it has none."""
+    tokens = word_tokens(value.text)
+    if not tokens:
+        return None
+    body = '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+    if isinstance(value, Term) and value.prefix:
+        body += "*"
+    return f"{column} : {body}" if column else body
+
+
+@dataclass
+class _Compiler:
+    text: str
+    now: datetime
+    params: list[object] = field(default_factory=list)
+    positive: list[str] = field(default_factory=list)
+
+    def expr(self, node: Node, negated: bool = False) -> str:
+        if isinstance(node, And | Or):
+            joiner = " AND " if isinstance(node, And) else " OR "
+            return "(" + joiner.join(self.expr(n, negated) for n in node.items) + ")"
+        if isinstance(node, Not):
+            return f"(NOT {self.expr(node.item, not negated)})"
+        if isinstance(node, Term | Phrase):
+            return self.text_leaf(fts_string(node), negated)
+        return self.field(node, negated)
+
+    def text_leaf(self, fts: str | None, negated: bool) -> str:
+        if fts is None:
+            return "0"
+        if not negated:
+            self.positive.append(fts)
+        self.params.append(fts)
+        return _FTS_HIT
+
+    def field(self, node: Field, negated: bool) -> str:
+        name, value = node.name, node.value
+        if name in ("speaker", "entity"):
+            raise QueryError(
+                _UNSEARCHABLE.format(name=name), query=self.text, position=field_position(self.text, name)
+            )
+        if isinstance(value, DateValue):
+            bound, inclusive = resolve_date(value, self.now, end=name == "until")
+            op = ">=" if name == "since" else ("<=" if inclusive else "<")
+            self.params.append(bound.timestamp())
+            return f"(a.published_ts IS NOT NULL AND a.published_ts {op} ?)"
+        if name == "title":
+            return self.text_leaf(fts_string(value, "title"), negated)
+        wanted = ascii_lower(value.text)
+        if name == "lang":
+            self.params.extend([wanted, len(wanted) + 1, wanted + "-"])
+            return f"({_LANG} = ? OR substr({_LANG}, 1, ?) = ?)"
+        self.params.append(wanted)
+        return f"(instr({_SOURCE_TEXT}, ?) > 0)"
+
+
+def compile_search(
+    node: Node, *, now: datetime, limit: int, offset: int, text: str | None = None
+) -> CompiledSearch:
+    """One SELECT returning article columns, then ``score`` (bm25) and ``snip`` (snippet)."""
+    compiler = _Compiler(text if text is not None else format_query(node), now)
+    where = compiler.expr(node)
+    params: list[object] = []
+    if compiler.positive:
+        rank_match = " OR ".join(f"({p})" for p in compiler.positive)
+        source = (
+            "SELECT a.*, m.score, m.snip FROM articles a LEFT JOIN ("
+            "SELECT rowid AS rid, bm25(articles_fts) AS score, "
+            "snippet(articles_fts, -1, ?, ?, '…', 24) AS snip "
+            "FROM articles_fts WHERE articles_fts MATCH ?) m ON m.rid = a.id"
+        )
+        params += [HIT_OPEN, HIT_CLOSE, rank_match]
+        order = "m.score IS NULL, m.score, a.published_ts IS NULL, a.published_ts DESC, a.id DESC"
+    else:
+        source = "SELECT a.*, NULL AS score, NULL AS snip FROM articles a"
+        order = "a.published_ts IS NULL, a.published_ts DESC, a.id DESC"
+    params += compiler.params
+    params += [max(0, limit), max(0, offset)]
+    sql = f"{source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"  # fixed fragments; values bound
+    return CompiledSearch(sql, tuple(params), bool(compiler.positive))

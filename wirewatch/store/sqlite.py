@@ -1,0 +1,244 @@
+"""The SQLite store: WAL, FTS5, idempotent and atomic ingest.
+
+An article is stored once: its URL, canonical URL and any alias URLs (normalised) all
+point at it in ``article_urls``, and its content hash is unique.  Adding it again by any
+of those returns the stored id and only records new alias URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+
+from wirewatch.errors import StoreError
+from wirewatch.model import Article, Source, SourceKind
+from wirewatch.query import Node, format_query, parse_query
+from wirewatch.store.base import AddResult, SearchHit
+from wirewatch.store.schema import migrate
+from wirewatch.store.search import compile_search
+from wirewatch.store.urls import normalize_url
+
+__all__ = ["SQLiteStore", "content_hash_of"]
+
+_ARTICLE_COLUMNS = (
+    "url", "canonical_url", "title", "text", "author", "published", "published_ts",
+    "language", "site_name", "source", "fetched_at", "content_hash", "added_at",
+)
+_SPACE_RE = re.compile(r"\s+")
+_FALLBACK_SNIPPET = 200
+
+
+def content_hash_of(text: str) -> str:
+    """sha256 of the text lower-cased with whitespace collapsed."""
+    normal = _SPACE_RE.sub(" ", text.lower()).strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _timestamp(value: datetime | None) -> float | None:
+    if value is None:
+        return None
+    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).timestamp()
+
+
+def _datetime(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class SQLiteStore:
+    """A ``Store`` over one SQLite file (or ``":memory:"``); safe to share between threads."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database: {exc}", document=path) from None
+        self._conn.row_factory = sqlite3.Row
+        try:
+            with self._guard():
+                self._conn.execute("PRAGMA busy_timeout = 5000")
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                migrate(self._conn, path)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @contextmanager
+    def _guard(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise StoreError(message, document=self.path) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._guard() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    # -- articles ---------------------------------------------------------------------
+
+    def add_article(
+        self, article: Article, *, content_hash: str | None = None, urls: Sequence[str] = ()
+    ) -> AddResult:
+        digest = content_hash or content_hash_of(article.text)
+        keys: list[str] = []
+        for url in (article.canonical_url, article.url, *urls):
+            if url and url.strip() and (key := normalize_url(url)) not in keys:
+                keys.append(key)
+        with self._transaction() as conn:
+            existing = self._find(conn, keys, digest)
+            if existing is None:
+                values = (
+                    article.url, article.canonical_url, article.title, article.text, article.author,
+                    _iso(article.published), _timestamp(article.published), article.language,
+                    article.site_name, article.source, _iso(article.fetched_at), digest, _now(),
+                )
+                marks = ", ".join("?" * len(_ARTICLE_COLUMNS))
+                cursor = conn.execute(
+                    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({marks})",  # noqa: S608
+                    values,
+                )
+                article_id = int(cursor.lastrowid or 0)
+            else:
+                article_id = existing
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                [(key, article_id) for key in keys],
+            )
+        if existing is None:
+            return AddResult(article_id, True, None)
+        return AddResult(article_id, False, article_id)
+
+    @staticmethod
+    def _find(conn: sqlite3.Connection, keys: list[str], digest: str) -> int | None:
+        for key in keys:  # canonical first: it is the strongest identity
+            row = conn.execute("SELECT article_id FROM article_urls WHERE url = ?", (key,)).fetchone()
+            if row is not None:
+                return int(row[0])
+        row = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def knows_url(self, url: str) -> int | None:
+        with self._guard() as conn:
+            row = conn.execute(
+                "SELECT article_id FROM article_urls WHERE url = ?", (normalize_url(url),)
+            ).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def get_article(self, article_id: int) -> Article | None:
+        with self._guard() as conn:
+            row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row is not None else None
+
+    def count_articles(self) -> int:
+        with self._guard() as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def search(
+        self, query: str | Node, *, limit: int = 20, offset: int = 0, now: datetime | None = None
+    ) -> list[SearchHit]:
+        text = query if isinstance(query, str) else format_query(query)
+        node = parse_query(query) if isinstance(query, str) else query
+        compiled = compile_search(node, now=now or datetime.now(UTC), limit=limit, offset=offset, text=text)
+        with self._guard() as conn:
+            rows = conn.execute(compiled.sql, compiled.params).fetchall()
+        hits: list[SearchHit] = []
+        for row in rows:
+            article = _article(row)
+            snippet = row["snip"] or _SPACE_RE.sub(" ", article.text[:_FALLBACK_SNIPPET]).strip()
+            rank = -float(row["score"]) if row["score"] is not None else 0.0
+            hits.append(SearchHit(article, snippet, rank))
+        return hits
+
+    # -- sources and HTTP cache -------------------------------------------------------
+
+    def add_source(self, source: Source) -> Source:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO sources (url, kind, title, every_seconds, added_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (source.url, source.kind.value, source.title, source.every_seconds, _now()),
+            )
+            row = conn.execute("SELECT * FROM sources WHERE url = ?", (source.url,)).fetchone()
+        return _source(row)
+
+    def list_sources(self) -> list[Source]:
+        with self._guard() as conn:
+            rows = conn.execute("SELECT * FROM sources ORDER BY id").fetchall()
+        return [_source(r) for r in rows]
+
+    def remove_source(self, id_or_url: int | str) -> bool:
+        column = "url" if isinstance(id_or_url, str) else "id"
+        with self._transaction() as conn:
+            cursor = conn.execute(f"DELETE FROM sources WHERE {column} = ?", (id_or_url,))  # noqa: S608
+            return cursor.rowcount > 0
+
+    def get_http_cache(self, url: str) -> tuple[str | None, str | None] | None:
+        with self._guard() as conn:
+            row = conn.execute("SELECT etag, last_modified FROM http_cache WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row is not None else None
+
+    def put_http_cache(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO http_cache (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified, updated_at = excluded.updated_at",
+                (url, etag, last_modified, _now()),
+            )
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        text=row["text"], title=row["title"], author=row["author"],
+        published=_datetime(row["published"]), language=row["language"],
+        canonical_url=row["canonical_url"], site_name=row["site_name"], url=row["url"],
+        source=row["source"], fetched_at=_datetime(row["fetched_at"]), id=int(row["id"]),
+    )
+
+
+def _source(row: sqlite3.Row) -> Source:
+    return Source(
+        url=row["url"], kind=SourceKind(row["kind"]), title=row["title"],
+        every_seconds=row["every_seconds"], id=int(row["id"]), added_at=_datetime(row["added_at"]),
+    )
