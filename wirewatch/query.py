@@ -292,18 +292,17 @@ def parse_query(text: str) -> Node:
     if (extra := parser.peek()) is not None:  # only a stray ")" can stop the loops early
         raise _error("unbalanced parenthesis: ')' without '('", text, extra.pos)
     if not _positive(node):
-        raise _error("a query cannot be only NOT terms: add something to look for", text, toks[0].pos)
+        first_not = next(tok.pos for tok in toks if tok.kind in ("NOT", "-"))
+        raise _error("a query cannot be only NOT terms: add something to look for", text, first_not)
     return node
 
 
 def _positive(node: Node) -> bool:
-    """True when the node can select articles on its own (not only exclude them)."""
+    """True when some leaf is not under a NOT: a query made only of NOTs selects nothing."""
     if isinstance(node, Not):
         return False
-    if isinstance(node, And):
+    if isinstance(node, And | Or):
         return any(_positive(n) for n in node.items)
-    if isinstance(node, Or):
-        return all(_positive(n) for n in node.items)
     return True
 
 

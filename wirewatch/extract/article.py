@@ -50,7 +50,9 @@ def extract_article(
     ``ExtractError`` for empty, binary, oversized or article-less input.
     """
     document = url or "<input>"
-    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", errors="replace"))
+    size = len(data)
+    if isinstance(data, str) and size * 4 > max_bytes:
+        size = len(data.encode("utf-8", errors="replace"))
     if size > max_bytes:
         raise ExtractError(f"document of {size} bytes is over the {max_bytes}-byte cap", document=document)
     if isinstance(data, bytes):

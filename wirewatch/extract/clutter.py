@@ -36,8 +36,8 @@ _CALL_TO_ACTION = re.compile(
     re.I,
 )
 _CONSENT = re.compile(
-    r"\b(?:cookies?|consent|opt[- ]?out|opt[- ]?in|privacy (?:policy|settings|notice)|terms of (?:use|service)"
-    r"|personali[sz]e|gdpr|tracking technologies|manage (?:preferences|settings))\b",
+    r"\b(?:cookies?|consent|opt[- ]?out|opt[- ]?in|privacy (?:policy|settings|notice)"
+    r"|terms of (?:use|service)|personali[sz]e|gdpr|tracking technologies|manage (?:preferences|settings))\b",
     re.I,
 )
 _COMMENT_FORM = re.compile(
@@ -53,9 +53,12 @@ _AD_MARKER = re.compile(
     re.I,
 )
 _IMPERATIVE_FIRST = frozenset(
-    "subscribe sign follow share download click tap read see log register join get try watch listen "
-    "accept allow agree like visit support donate continue enable upgrade install check learn find "
-    "discover explore save tell send print email comment reply".split()
+    re.findall(
+        r"\w+",
+        "subscribe sign follow share download click tap read see log register join get try watch listen "
+        "accept allow agree like visit support donate continue enable upgrade install check learn find "
+        "discover explore save tell send print email comment reply",
+    )
 )
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|yours|you'll)\b", re.I)
 _LINKISH = re.compile(r"https?://|www\.|\.com\b|(?:^|\s)[@#]\w|[»›→|]|\bclick\b", re.I)
@@ -74,8 +77,12 @@ def clutter_score(line: str) -> float:
     if not text:
         return 0.0
     words = _WORD.findall(text)
+    return _vocabulary(text) + _shape(text, words) - _prose(text, words)
+
+
+def _vocabulary(text: str) -> float:
+    """What the line talks about; each category counts once."""
     score = 0.0
-    # vocabulary: each category counts once
     if _AD_MARKER.match(text):
         score += 4.0  # a line that is only an ad marker is never prose
     if _COMMENT_FORM.search(text):
@@ -83,8 +90,12 @@ def clutter_score(line: str) -> float:
     if _CONSENT.search(text):
         score += 3.0  # consent vocabulary is rare in news and near-certain in banners
     actions = {m.group(0).lower() for m in _CALL_TO_ACTION.finditer(text)}
-    score += min(2.0 * len(actions), 4.0)  # invitations to act; two different ones are decisive
-    # shape
+    return score + min(2.0 * len(actions), 4.0)  # invitations to act; two different ones are decisive
+
+
+def _shape(text: str, words: list[str]) -> float:
+    """How the line is built: buttons and prompts are short, imperative and talk to "you"."""
+    score = 0.0
     if words and words[0].lower() in _IMPERATIVE_FIRST:
         score += 1.0  # imperative mood: the page addresses its reader
     if _SECOND_PERSON.search(text):
@@ -97,13 +108,18 @@ def clutter_score(line: str) -> float:
         score += 0.5
     elif len(words) <= 8:
         score += 0.25
-    # the prose prior
+    return score
+
+
+def _prose(text: str, words: list[str]) -> float:
+    """The prior for news prose, subtracted from the score."""
+    score = 0.0
     if _REPORTING.search(text):
-        score -= 2.0  # reported speech is the substance of news
+        score += 2.0  # reported speech is the substance of news
     if _QUOTE_MARKS.search(text):
-        score -= 1.0
-    if len(words) >= 25 and text[-1] in ".!?\"”’":
-        score -= 1.5  # a long, finished sentence
+        score += 1.0
+    if len(words) >= 25 and text[-1] in '.!?"”’':
+        score += 1.5  # a long, finished sentence
     return score
 
 

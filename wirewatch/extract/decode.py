@@ -24,7 +24,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0
 # Single-byte charsets that decode any bytes at all, so "it decoded" proves nothing.
 _PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"}
 _GUESS_BYTES = 64 * 1024
-_WHITESPACE = frozenset(b"\t\n\r\f\v\x1b")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 
 
 def _codec(name: str | None) -> str | None:
@@ -85,7 +86,5 @@ def looks_binary(data: bytes | str) -> bool:
         return False
     if isinstance(sample, bytes):
         # C0 controls only: 0x80-0x9f are ordinary UTF-8 continuation bytes
-        controls = sum(1 for byte in sample if byte < 32 and byte not in _WHITESPACE)
-        return b"\x00" in sample or controls > len(sample) * 0.1
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ord(ch) not in _WHITESPACE) or "\x7f" <= ch < "\xa0")
-    return "\x00" in sample or controls > len(sample) * 0.1
+        return b"\x00" in sample or len(_CONTROL_BYTES.findall(sample)) > len(sample) * 0.1
+    return "\x00" in sample or len(_CONTROL_CHARS.findall(sample)) > len(sample) * 0.1

@@ -15,7 +15,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from wirewatch.errors import ExtractError
-from wirewatch.extract.clutter import is_clutter
+from wirewatch.extract.clutter import CLUTTER_THRESHOLD, clutter_score
 
 __all__ = ["NEVER_CONTENT", "extract_paragraphs", "parse_html", "strip_non_content"]
 
@@ -27,8 +27,14 @@ NEVER_CONTENT = (
     "input", "select", "textarea", "menu", "dialog",
 )  # fmt: skip
 
+_MAX_CLUTTER_WORDS = 30
 _PARSER = lxml.html.HTMLParser(
-    encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False, no_network=True, huge_tree=False
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    collect_ids=False,
+    no_network=True,
+    huge_tree=False,
 )
 
 
@@ -68,4 +74,12 @@ def extract_paragraphs(root: HtmlElement, *, url: str | None, document: str) -> 
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise ExtractError(f"HTML extraction failed ({type(exc).__name__})", document=document) from None
     lines = (" ".join(line.split()) for line in (text or "").splitlines())
-    return [line for line in lines if line and not is_clutter(line)]
+    return [line for line in lines if line and not _leftover_clutter(line)]
+
+
+def _leftover_clutter(paragraph: str) -> bool:
+    """A paragraph trafilatura kept is dropped only on more evidence than a bare text line:
+    short (long paragraphs are prose) and a margin over the classifier's threshold."""
+    return (
+        len(paragraph.split()) <= _MAX_CLUTTER_WORDS and clutter_score(paragraph) >= CLUTTER_THRESHOLD + 0.5
+    )

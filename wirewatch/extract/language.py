@@ -8,14 +8,20 @@ __all__ = ["guess_language", "normalize_language"]
 
 # The commonest function words of each language; a text's language is the one whose
 # words it uses most.  Words shared by several languages are left out.
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _STOP_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to is that for with was on are as have be this by from has were which".split()),
-    "de": frozenset("der die und das ist nicht mit sich auf für dem den ein eine auch es wird von zu".split()),
-    "fr": frozenset("le la les et des est une dans pour que qui sur pas par au avec ce il sont du".split()),
-    "es": frozenset("el los las del que por una con para como es su al se lo más pero fue".split()),
-    "it": frozenset("il di che della per una sono gli con non è anche nel alla le del dei".split()),
-    "pt": frozenset("os das dos que uma para com não por mais ao pelo foi ser também são".split()),
-    "nl": frozenset("de het een van en niet dat zijn op te voor met ook wordt aan bij".split()),
+    "en": _words("the and of to is that for with was on are as have be this by from has were which"),
+    "de": _words("der die und das ist nicht mit sich auf für dem den ein eine auch es wird von zu"),
+    "fr": _words("le la les et des est une dans pour que qui sur pas par au avec ce il sont du"),
+    "es": _words("el los las del que por una con para como es su al se lo más pero fue"),
+    "it": _words("il di che della per una sono gli con non è anche nel alla le del dei"),
+    "pt": _words("os das dos que uma para com não por mais ao pelo foi ser também são"),
+    "nl": _words("de het een van en niet dat zijn op te voor met ook wordt aan bij"),
 }
 _WORD = re.compile(r"[^\W\d_]+")
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")

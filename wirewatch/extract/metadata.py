@@ -25,7 +25,7 @@ _DATE_KEYS = (
     "article:published_time", "datepublished", "og:published_time", "published_time", "pubdate",
     "publishdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dc.date", "date",
 )  # fmt: skip
-_SITE_KEYS = ("og:site_name", "application-name", "twitter:site")
+_SITE_KEYS = ("og:site_name", "application-name")
 _LANG_KEYS = ("og:locale", "content-language", "language", "dc.language")
 _BY = re.compile(r"^\s*by\s+", re.I)
 _JSON_LD_TYPES = ("article", "posting", "report", "webpage")
@@ -97,7 +97,7 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     """Read what the page says about itself; absent fields are None."""
     metas: dict[str, str] = {}
     for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or "")
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or ""
         content = _clean(meta.get("content"))
         if key and content:
             metas.setdefault(key.strip().lower(), content)
@@ -115,10 +115,14 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     author = _person(ld.get("author")) or _person(first(_AUTHOR_KEYS))
     if author:
         author = _BY.sub("", author) or None
-    published = parse_date(_clean(ld.get("datePublished"))) or parse_date(first(_DATE_KEYS)) or _time_tag(root)
-    language = normalize_language(root.get("lang") or root.get("xml:lang")) or normalize_language(first(_LANG_KEYS))
+    published = (
+        parse_date(_clean(ld.get("datePublished"))) or parse_date(first(_DATE_KEYS)) or _time_tag(root)
+    )
+    language = normalize_language(root.get("lang") or root.get("xml:lang")) or normalize_language(
+        first(_LANG_KEYS)
+    )
     canonical = canonical or _absolute(metas.get("og:url"), url)
-    site = first(_SITE_KEYS[:2]) or _clean(_publisher(ld)) or first(_SITE_KEYS[2:])
+    site = first(_SITE_KEYS) or _clean(_publisher(ld))
     return PageMetadata(title, author, published, language, canonical, site)
 
 

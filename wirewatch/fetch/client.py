@@ -114,24 +114,28 @@ class Fetcher:
         except TimeoutError:
             raise DeadlineError(f"deadline of {deadline:g}s passed", document=url) from None
         except FetchError as exc:
-            if exc.document is None:
-                exc.document = url
+            exc.document = url
             raise
 
     async def _follow(
         self, url: str, conditional: list[tuple[str, str]], *, limit: int, robots: bool
     ) -> FetchResult:
         current = url
-        for _ in range(self._settings.max_redirects + 1):
-            target = parse_target(current)
-            if robots:
-                await self._robots.check(target)
-            async with self._slot(target), self._open(target, conditional) as response:
-                location = response.header("location")
-                if response.status in _REDIRECTS and location:
-                    current = resolve_location(current, location)
-                    continue
-                return await self._result(target, response, limit)
+        for hop in range(self._settings.max_redirects + 1):
+            try:
+                target = parse_target(current)
+                if robots:
+                    await self._robots.check(target)
+                async with self._slot(target), self._open(target, conditional) as response:
+                    location = response.header("location")
+                    if response.status not in _REDIRECTS or not location:
+                        return await self._result(target, response, limit)
+                current = resolve_location(current, location)
+            except FetchError as exc:
+                if hop:  # name the hop that failed; .document stays the URL asked for
+                    exc.message = f"after redirect to {current}: {exc.message}"
+                    exc.args = (exc.message,)
+                raise
         raise TooManyRedirectsError(f"more than {self._settings.max_redirects} redirects")
 
     @asynccontextmanager

@@ -10,6 +10,7 @@ passes the origin's host name to ``start_tls``.  Redirects are not followed here
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -81,8 +82,9 @@ async def resolve_host(host: str, port: int) -> list[IPAddress]:
 class _CheckedBackend(httpcore.AsyncNetworkBackend):
     """Resolve, refuse any address that is not allowed, then dial a checked address."""
 
-    def __init__(self, allow: Iterable[Network]) -> None:
-        self._allow = tuple(allow)
+    def __init__(self, allow: Iterable[Network | str]) -> None:
+        # Strings too: ``load_settings(overrides=...)`` passes a tuple of str through as is.
+        self._allow = tuple(ipaddress.ip_network(n, strict=False) for n in allow)
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -157,7 +159,7 @@ _TransportFailure = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.
 class HTTPCoreTransport:
     """HTTP/1.1 over httpcore's connection pool, dialling only checked addresses."""
 
-    def __init__(self, *, allow_networks: Sequence[Network] = (), max_connections: int = 100) -> None:
+    def __init__(self, *, allow_networks: Sequence[Network | str] = (), max_connections: int = 100) -> None:
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl.create_default_context(),
             max_connections=max_connections,

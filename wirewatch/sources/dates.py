@@ -43,14 +43,15 @@ _ZONES = {
     "bst": 1, "cet": 1, "cest": 2, "met": 1, "mez": 1, "mesz": 2, "eet": 2, "eest": 3,
 }  # fmt: skip
 
-_DAYS = frozenset(
+_DAY_NAMES = (
     "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday "
     "lun mar mer gio ven sab dom lunedì martedì mercoledì giovedì venerdì sabato domenica "
     "jeu sam dim lundi mardi mercredi jeudi vendredi samedi dimanche "
     "mo di mi do fr sa so montag dienstag mittwoch donnerstag freitag samstag sonntag "
     "mié jue vie sáb lunes martes miércoles jueves viernes sábado domingo "
-    "seg ter qua qui sex segunda terça quarta quinta sexta".split()
+    "seg ter qua qui sex segunda terça quarta quinta sexta"
 )
+_DAYS = frozenset(_DAY_NAMES.split())
 _TOKEN = re.compile(
     r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)"
     r"|(?P<offset>(?<![\w:])[+-]\d{2}:?\d{2}\b)"

@@ -16,14 +16,14 @@ __all__ = ["HEAD_BYTES", "detect_kind"]
 
 HEAD_BYTES = 8192
 _GZIP = b"\x1f\x8b"
-_TAG = re.compile(rb"<([!?]?)([A-Za-z_][\w.:-]{0,100})")
+_TAG = re.compile(rb"<([!?]?)(--|[A-Za-z_][\w.:-]{0,100})")
 _FEED_ROOTS = {b"rss", b"rdf", b"feed"}
 _SITEMAP_ROOTS = {b"urlset", b"sitemapindex"}
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 _URL_LINE = re.compile(rb"^https?://\S+$")
 
 
-def detect_kind(data: bytes, *, media_type: str | None = None, location: str = "") -> SourceKind:
+def detect_kind(data: bytes, *, media_type: str | None = None, location: str = "") -> SourceKind:  # noqa: PLR0911
     """FEED, SITEMAP, WARC or PAGE, from the content first and the media type second."""
     head = data[:HEAD_BYTES]
     if head.startswith(_GZIP):

@@ -95,7 +95,10 @@ def _parse_xml_feed(data: bytes, *, location: str, max_field_chars: int, max_ent
     cleaned = strip_declarations(as_utf8(data))
     headers = {"content-location": location} if location.startswith(("http://", "https://")) else {}
     parsed: Any = feedparser.parse(io.BytesIO(cleaned), response_headers=headers)
-    entries_in = parsed.get("entries") or []
+    # an "entry" with neither title, link nor content is debris of broken markup
+    entries_in = [
+        e for e in parsed.get("entries") or [] if e.get("title") or e.get("link") or e.get("content")
+    ]
     if not entries_in and (parsed.get("bozo") or not parsed.get("version")):
         raise SourceError(f"not a feed: {_reason(parsed)}", document=location)
 
@@ -162,7 +165,7 @@ def _published(entry: Any) -> datetime | None:
         stamp = entry.get(parsed_key)
         if stamp is not None:
             try:
-                return datetime(*stamp[:6], tzinfo=UTC)
+                return datetime(*stamp[:6]).replace(tzinfo=UTC)
             except (TypeError, ValueError):
                 continue
     return None

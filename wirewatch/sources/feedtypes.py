@@ -87,7 +87,5 @@ def build_entry(
         media_type=media_type if content else None,
         charset="utf-8" if content else None,
         source=location,
-        hints=Hints(
-            title=title, published=published, author=author, language=language, summary=summary
-        ),
+        hints=Hints(title=title, published=published, author=author, language=language, summary=summary),
     )

@@ -29,9 +29,7 @@ def looks_like_json_feed(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def parse_json_feed(
-    data: bytes, *, location: str, max_field_chars: int, max_entries: int
-) -> Feed:
+def parse_json_feed(data: bytes, *, location: str, max_field_chars: int, max_entries: int) -> Feed:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

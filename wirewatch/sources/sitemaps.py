@@ -10,6 +10,7 @@ line (UTF-8).  Only absolute http(s) URLs are kept (relative ones are resolved a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -23,6 +24,7 @@ from wirewatch.sources.xmlsafe import as_utf8, safe_xml_parser, strip_declaratio
 __all__ = ["Sitemap", "parse_sitemap"]
 
 _FIELD_CHARS = 10_000
+_LINE_SUFFIX = re.compile(r", line \d+, column \d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def parse_sitemap(data: bytes, *, location: str, max_urls: int = 50_000) -> Site
         root = etree.fromstring(strip_declarations(head), parser=safe_xml_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno is not None else "?"
-        message = (str(exc.msg or exc).splitlines() or ["malformed"])[0][:200]
+        message = _LINE_SUFFIX.sub("", (str(exc.msg or exc).splitlines() or ["malformed"])[0])[:200]
         raise SourceError(f"malformed XML at line {line}: {message}", document=location) from None
     if root is None:
         raise SourceError("not a sitemap: no root element", document=location)

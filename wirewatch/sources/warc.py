@@ -127,10 +127,7 @@ def _decode(body: bytes, encoding: str, max_bytes: int, where: str) -> bytes:
         if encoding == "deflate" and not body.lstrip().startswith(b"<"):
             return _inflate(body, zlib.decompressobj(wbits=-15), max_bytes, where)
         if encoding == "br" and not body.lstrip().startswith(b"<"):
-            decoded = BrotliReader(io.BytesIO(body)).read(max_bytes + 1)
-            if len(decoded) > max_bytes:
-                raise SourceError(f"payload larger than {max_bytes} bytes after decompression", document=where)
-            return bytes(decoded)
+            return _capped(bytes(BrotliReader(io.BytesIO(body)).read(max_bytes + 1)), max_bytes, where)
     except (zlib.error, OSError) as exc:
         reason = (str(exc).splitlines() or [""])[0][:200]
         raise SourceError(f"cannot decode {encoding} payload: {reason}", document=where) from None
@@ -138,7 +135,10 @@ def _decode(body: bytes, encoding: str, max_bytes: int, where: str) -> bytes:
 
 
 def _inflate(body: bytes, inflater: Any, max_bytes: int, where: str) -> bytes:
-    data: bytes = inflater.decompress(body, max_bytes + 1)
+    return _capped(inflater.decompress(body, max_bytes + 1), max_bytes, where)
+
+
+def _capped(data: bytes, max_bytes: int, where: str) -> bytes:
     if len(data) > max_bytes:
         raise SourceError(f"payload larger than {max_bytes} bytes after decompression", document=where)
     return data
