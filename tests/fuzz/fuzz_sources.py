@@ -55,4 +55,11 @@ def fuzz_iter_files(data: bytes) -> None:
             assert item is not None
 
 
-TARGETS = (fuzz_parse_feed, fuzz_parse_sitemap, fuzz_parse_opml, fuzz_detect_kind, fuzz_read_warc, fuzz_iter_files)
+TARGETS = (
+    fuzz_parse_feed,
+    fuzz_parse_sitemap,
+    fuzz_parse_opml,
+    fuzz_detect_kind,
+    fuzz_read_warc,
+    fuzz_iter_files,
+)

@@ -38,7 +38,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-async def fetch(url: str, config: Settings | None = None, **kwargs: str) -> FetchResult:
+async def fetch(url: str, config: Settings | None = None, **kwargs: str | None) -> FetchResult:
     async with Fetcher(config or settings()) as fetcher:
         return await fetcher.fetch(url, **kwargs)
 
@@ -49,7 +49,8 @@ def test_200_with_body_headers_and_honest_user_agent(server: HTTPTestServer) -> 
         "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"}))
     result = run(fetch(server.url("/news?x=1")))
     assert (result.status, result.content, result.not_modified) == (200, b"<p>Stoltenberg said</p>", False)
-    assert (result.url, result.media_type, result.charset) == (server.url("/news?x=1"), "text/html", "ISO-8859-1")
+    assert result.url == server.url("/news?x=1")
+    assert (result.media_type, result.charset) == ("text/html", "ISO-8859-1")
     assert (result.etag, result.last_modified) == ('"v1"', "Wed, 01 May 2024 10:00:00 GMT")
     [request] = server.requests_to("/news")
     assert request.target == "/news?x=1"
@@ -74,7 +75,7 @@ def test_conditional_get_answers_304(server: HTTPTestServer, validator: str) -> 
     assert (first.status, first.content) == (200, b"full body")
     remembered = {"etag": first.etag, "last_modified": first.last_modified}[validator]
     assert remembered is not None
-    second = run(fetch(server.url("/feed"), **{validator: remembered}))
+    second = run(fetch(server.url("/feed"), None, **{validator: remembered}))
     assert (second.status, second.not_modified, second.content) == (304, True, b"")
 
 
@@ -101,7 +102,7 @@ def test_redirects_over_the_cap_are_refused(server: HTTPTestServer) -> None:
 
 def test_redirect_to_a_private_address_is_refused(server: HTTPTestServer) -> None:
     server.route("/go", Reply(status=302, headers={"Location": "http://10.0.0.1/admin"}))
-    with pytest.raises(BlockedAddressError, match="address 10.0.0.1 is private and not allowed") as info:
+    with pytest.raises(BlockedAddressError, match=r"address 10\.0\.0\.1 is private and not allowed") as info:
         run(fetch(server.url("/go"), settings(fetch_connect_timeout=3.0)))
     assert info.value.document == server.url("/go")
 
@@ -148,7 +149,7 @@ def test_404_is_an_http_status_error(server: HTTPTestServer) -> None:
 def test_500_after_a_redirect_names_the_hop(server: HTTPTestServer) -> None:
     server.route("/a", Reply(status=307, headers={"Location": "/b"}))
     server.route("/b", Reply(status=503))
-    with pytest.raises(HTTPStatusError, match="after redirect to .*/b: HTTP status 503") as info:
+    with pytest.raises(HTTPStatusError, match=r"after redirect to .*/b: HTTP status 503") as info:
         run(fetch(server.url("/a")))
     assert info.value.status == 503
 
@@ -185,7 +186,8 @@ def test_robots_disallow_is_respected(server: HTTPTestServer) -> None:
 
 
 def test_robots_rules_for_our_agent_and_switch_off(server: HTTPTestServer) -> None:
-    server.route("/robots.txt", Reply(body=b"User-agent: wirewatch\nDisallow: /\n\nUser-agent: *\nAllow: /\n"))
+    robots = b"User-agent: wirewatch\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
+    server.route("/robots.txt", Reply(body=robots))
     server.route("/page", Reply(body=b"page"))
     with pytest.raises(RobotsDisallowedError):
         run(fetch(server.url("/page")))

@@ -18,6 +18,7 @@ Use the ``http_server`` fixture (``from tests.support.httpserver import http_ser
 from __future__ import annotations
 
 import gzip as gzip_module
+import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -66,6 +67,7 @@ Handler = Callable[[RecordedRequest], Reply]
 class HTTPTestServer:
     host: str
     port: int
+    scheme: str = "http"
     routes: dict[str, Reply | Handler] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
     connections: int = 0
@@ -76,7 +78,7 @@ class HTTPTestServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
@@ -105,6 +107,18 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     state: HTTPTestServer
+    tls: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is not None:  # handshake in the connection's own thread
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+        super().finish_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hangs up early (as fetch limits make it do) is not news
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -116,7 +130,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         with self.server.state.lock:
             self.server.state.connections += 1
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -187,11 +201,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_http(host: str = "127.0.0.1") -> Iterator[HTTPTestServer]:
-    """Start a server on a free port of ``host`` in a thread; stop it on exit."""
+def serve_http(host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = None) -> Iterator[HTTPTestServer]:
+    """Start a server on a free port of ``host`` in a thread; stop it on exit.
+
+    With ``tls`` (a server-side context holding a certificate) it speaks HTTPS.
+    """
     server = _Server((host, 0), _RequestHandler)
-    state = HTTPTestServer(host=host, port=server.server_address[1])
+    state = HTTPTestServer(host=host, port=server.server_address[1], scheme="https" if tls else "http")
     server.state = state
+    server.tls = tls
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -32,6 +32,13 @@ def _is_html(text: str, media_type: str | None) -> bool:
     return _HTML_SNIFF.search(text[:_SNIFF_CHARS]) is not None
 
 
+def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """The headline is the ``title`` field; a first paragraph repeating it is not body text."""
+    if paragraphs and title and paragraphs[0].casefold() == " ".join(title.split()).casefold():
+        return paragraphs[1:]
+    return paragraphs
+
+
 def extract_article(
     data: bytes | str,
     url: str | None = None,
@@ -71,7 +78,7 @@ def extract_article(
     if _is_html(text, media_type):
         root = parse_html(text, document=document)
         meta = read_metadata(root, url)
-        paragraphs = extract_paragraphs(root, url=url, document=document)
+        paragraphs = _without_title(extract_paragraphs(root, url=url, document=document), meta.title)
     else:
         title, paragraphs = split_plain_text(text)
         meta = PageMetadata(title=title)

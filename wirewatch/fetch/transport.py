@@ -159,9 +159,15 @@ _TransportFailure = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.
 class HTTPCoreTransport:
     """HTTP/1.1 over httpcore's connection pool, dialling only checked addresses."""
 
-    def __init__(self, *, allow_networks: Sequence[Network | str] = (), max_connections: int = 100) -> None:
+    def __init__(
+        self,
+        *,
+        allow_networks: Sequence[Network | str] = (),
+        max_connections: int = 100,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
+            ssl_context=ssl_context or ssl.create_default_context(),
             max_connections=max_connections,
             network_backend=_CheckedBackend(allow_networks),
         )

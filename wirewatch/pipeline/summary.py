@@ -23,8 +23,9 @@ class DocumentError:
 
     @classmethod
     def from_exception(cls, exc: BaseException, *, document: str) -> DocumentError:
+        """The error on ``document``: the pipeline's name for it (path, URL, archive record)."""
         if isinstance(exc, WirewatchError):
-            return cls(exc.document or document, exc.stage, exc.message)
+            return cls(document, exc.stage, exc.message)
         return cls(document, "internal", f"{type(exc).__name__}: {exc}")
 
     def to_dict(self) -> dict[str, str]:

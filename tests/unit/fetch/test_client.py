@@ -87,7 +87,7 @@ def test_redirect_loop_is_capped() -> None:
 
 def test_redirect_to_another_scheme_is_refused() -> None:
     fake = FakeTransport({"http://a.example/": (302, {"Location": "file:///etc/passwd"}, b"")})
-    with pytest.raises(FetchError, match="after redirect to file:///etc/passwd: unsupported URL scheme") as info:
+    with pytest.raises(FetchError, match="after redirect to file:///etc/passwd: unsupported URL") as info:
         _fetch(fake, "http://a.example/")
     assert info.value.document == "http://a.example/"
 

@@ -20,9 +20,7 @@ def billion_laughs(root: str, body: str, *, one_line: bool, depth: int = 9) -> b
     feedparser on its own really does give 300,000-character titles from it.
     """
     sep = "" if one_line else "\n"
-    entities = "".join(
-        f'{sep}<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, depth + 1)
-    )
+    entities = "".join(f'{sep}<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, depth + 1))
     doctype = f'<!DOCTYPE {root} [{sep}<!ENTITY lol0 "lol">{entities}{sep}]>'
     return f'<?xml version="1.0"?>{sep}{doctype}{sep}{body}'.encode()
 

@@ -57,7 +57,9 @@ def test_il_messaggero_italian_day_and_month_names() -> None:
     assert entry.hints.title == (
         "Missili Polonia, cosa è successo? Tensione Nato-Russia, Mosca: non siamo stati noi"
     )
-    assert entry.url == "https://www.ilmessaggero.it/mondo/missili_polonia_cosa_e_successo_davvero-7054869.html"
+    assert (
+        entry.url == "https://www.ilmessaggero.it/mondo/missili_polonia_cosa_e_successo_davvero-7054869.html"
+    )
     # "mer, 16 nov 2022 00:38:15 +0100" is 23:38:15 UTC the day before
     assert entry.hints.published == datetime(2022, 11, 15, 23, 38, 15, tzinfo=UTC)
     assert entry.hints.author is None
@@ -146,7 +148,9 @@ def test_entry_without_link_gets_a_location_in_the_feed() -> None:
 
 
 def test_caps_fields_and_entries() -> None:
-    items = "".join(f"<item><title>{'t' * 5000}</title><link>https://x.example/{i}</link></item>" for i in range(30))
+    items = "".join(
+        f"<item><title>{'t' * 5000}</title><link>https://x.example/{i}</link></item>" for i in range(30)
+    )
     data = f'<rss version="2.0"><channel><title>x</title>{items}</channel></rss>'.encode()
     feed = parse_feed(data, location="f", max_field_chars=100, max_entries=10)
     assert len(feed.entries) == 10
@@ -183,7 +187,7 @@ def test_malformed_feed_keeps_the_entries_it_could_read() -> None:
         b"<item><title>broken & </titel></chan"
     )
     feed = parse_feed(data, location="broken.xml")
-    assert [e.hints.title for e in feed.entries][0] == "good"
+    assert feed.entries[0].hints.title == "good"
 
 
 @pytest.mark.parametrize(
@@ -213,7 +217,9 @@ def test_bad_input_is_a_one_line_source_error(data: bytes, reason: str) -> None:
 
 
 def test_time_limit_gives_up_with_a_source_error() -> None:
-    items = "".join(f"<item><title>t{i}</title><link>https://x.example/{i}</link></item>" for i in range(3000))
+    items = "".join(
+        f"<item><title>t{i}</title><link>https://x.example/{i}</link></item>" for i in range(3000)
+    )
     data = f'<rss version="2.0"><channel><title>x</title>{items}</channel></rss>'.encode()
     started = time.monotonic()
     with pytest.raises(SourceError, match=r"parse took longer than 0\.001s"):

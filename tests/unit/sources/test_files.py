@@ -38,10 +38,15 @@ def test_folder_is_walked_sorted_recursively_skipping_hidden(tmp_path: Path) -> 
 
 
 def test_warc_files_in_a_folder_are_read_as_archives(tmp_path: Path) -> None:
-    (tmp_path / "crawl.warc.gz").write_bytes((CASES / "commoncrawl-whirlwind__whirlwind.warc.gz").read_bytes())
+    (tmp_path / "crawl.warc.gz").write_bytes(
+        (CASES / "commoncrawl-whirlwind__whirlwind.warc.gz").read_bytes()
+    )
     (tmp_path / "renamed.bin").write_bytes((CASES / "commoncrawl-whirlwind__whirlwind.warc.gz").read_bytes())
     docs = list(iter_files(tmp_path, max_bytes=1_000_000))
-    assert [d.url for d in docs if isinstance(d, RawDocument)] == ["https://an.wikipedia.org/wiki/Escopete"] * 2
+    assert [d.url for d in docs if isinstance(d, RawDocument)] == [
+        "https://an.wikipedia.org/wiki/Escopete"
+    ] * 2
+    assert isinstance(docs[0], RawDocument)
     assert docs[0].location == f"{tmp_path / 'crawl.warc.gz'}#1023"
 
 

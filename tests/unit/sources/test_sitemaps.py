@@ -17,7 +17,10 @@ def test_article_sitemap_of_a_local_newspaper() -> None:
     assert len(sitemap.urls) == 74
     assert sitemap.sitemaps == []
     first = sitemap.urls[0]
-    assert first.url == "http://www.hebdenbridgetimes.co.uk/news/local/video-tour-de-yorkshire-in-calderdale-1-7242580"
+    assert (
+        first.url
+        == "http://www.hebdenbridgetimes.co.uk/news/local/video-tour-de-yorkshire-in-calderdale-1-7242580"
+    )
     assert first.location == first.url
     assert first.content is None
     assert first.source == "hbt"
@@ -98,7 +101,10 @@ def test_billion_laughs_sitemap_does_not_expand(one_line: bool) -> None:
         (b"<rss><channel/></rss>", "not a sitemap: root element is <rss>"),
         (b"", "empty"),
         (b"hello\nworld\n", "not a sitemap"),
-        (b'<!DOCTYPE x SYSTEM "file:///etc/passwd"><urlset><url><loc>&xxe;</loc></url></urlset>', "malformed"),
+        (
+            b'<!DOCTYPE x SYSTEM "file:///etc/passwd"><urlset><url><loc>&xxe;</loc></url></urlset>',
+            "malformed",
+        ),
     ],
 )
 def test_bad_sitemaps_are_one_line_source_errors(data: bytes, expected: str) -> None:

@@ -67,13 +67,38 @@ def test_payload_decoding_and_filtering() -> None:
     deflated = zlib.compress(html)
     data = b"".join(
         [
-            record(gzip.compress(html), headers="Content-Type: text/html\r\nContent-Encoding: gzip\r\n", uri="https://x.example/gz"),
-            record(chunked, headers="Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n", uri="https://x.example/chunked"),
-            record(deflated, headers="Content-Type: text/html\r\nContent-Encoding: deflate\r\n", uri="https://x.example/deflate"),
-            record(html, headers="Content-Type: text/html\r\nContent-Encoding: gzip\r\n", uri="https://x.example/stored-decoded"),
+            record(
+                gzip.compress(html),
+                headers="Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+                uri="https://x.example/gz",
+            ),
+            record(
+                chunked,
+                headers="Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n",
+                uri="https://x.example/chunked",
+            ),
+            record(
+                deflated,
+                headers="Content-Type: text/html\r\nContent-Encoding: deflate\r\n",
+                uri="https://x.example/deflate",
+            ),
+            record(
+                html,
+                headers="Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+                uri="https://x.example/stored-decoded",
+            ),
             record(b"\x89PNG\r\n", headers="Content-Type: image/png\r\n", uri="https://x.example/img"),
-            record(html, headers="Content-Type: text/html\r\n", status="404 Not Found", uri="https://x.example/404"),
-            record(b"plain words", headers="Content-Type: text/plain; charset=iso-8859-1\r\n", uri="https://x.example/txt"),
+            record(
+                html,
+                headers="Content-Type: text/html\r\n",
+                status="404 Not Found",
+                uri="https://x.example/404",
+            ),
+            record(
+                b"plain words",
+                headers="Content-Type: text/plain; charset=iso-8859-1\r\n",
+                uri="https://x.example/txt",
+            ),
         ]
     )
     docs = [d for d in documents(data) if isinstance(d, RawDocument)]
