@@ -21,6 +21,8 @@ _HTML_SNIFF = re.compile(
     re.I,
 )
 _SNIFF_CHARS = 64 * 1024
+# Fewer words than this is a fragment (a stray heading, an error page), not an article.
+MIN_ARTICLE_WORDS = 5
 
 
 def _is_html(text: str, media_type: str | None) -> bool:
@@ -82,9 +84,9 @@ def extract_article(
     else:
         title, paragraphs = split_plain_text(text)
         meta = PageMetadata(title=title)
-    if not paragraphs:
-        raise ExtractError("no article text found", document=document)
     body = "\n\n".join(paragraphs)
+    if len(body.split()) < MIN_ARTICLE_WORDS:
+        raise ExtractError("no article text found", document=document)
     hints = hints or Hints()
     return Article(
         text=body,

@@ -26,10 +26,13 @@ def extract_document(raw: RawDocument, max_bytes: int) -> tuple[Article | None, 
     try:
         if raw.content is None:
             raise ExtractError("no content to extract", document=document)
-        if len(raw.content) > max_bytes:
-            raise ExtractError(f"document larger than {max_bytes} bytes", document=document)
         article = extract_article(
-            raw.content, raw.url, media_type=raw.media_type, charset=raw.charset, hints=raw.hints
+            raw.content,
+            raw.url,
+            media_type=raw.media_type,
+            charset=raw.charset,
+            hints=raw.hints,
+            max_bytes=max_bytes,
         )
     except Exception as exc:  # one broken document never stops a batch
         return None, DocumentError.from_exception(exc, document=document)
