@@ -140,9 +140,9 @@ class Fetcher:
 
     @asynccontextmanager
     async def _slot(self, target: Target) -> AsyncIterator[None]:
-        host = self._per_host.get(target.origin)
+        host = self._per_host.get(target.host)  # the host name: http and https share it
         if host is None:
-            host = self._per_host[target.origin] = asyncio.Semaphore(self._settings.per_host_concurrency)
+            host = self._per_host[target.host] = asyncio.Semaphore(self._settings.per_host_concurrency)
         async with self._total, host:
             yield
 

@@ -4,10 +4,11 @@ Policy (as Google documents it, RFC 9309 §2.3.1):
 
 * 2xx: parsed with ``urllib.robotparser`` and obeyed for our User-Agent;
 * 4xx (401 and 403 included): no rules, everything allowed;
-* 5xx, unreachable, too slow or undecodable: allowed too.  RFC 9309 would have a crawler
-  assume "disallow all" here, but wirewatch fetches a few pages per site, and an outage
-  of a robots.txt should not silence a news source; such answers are cached only briefly
-  (``RETRY_SECONDS``) so a restored robots.txt is soon obeyed;
+* 5xx, unreachable, too slow, too large (over 512 KiB) or undecodable: allowed too.
+  RFC 9309 would have a crawler assume "disallow all" here, but wirewatch fetches a few
+  pages per site, and an outage of a robots.txt should not silence a news source; such
+  answers are cached only briefly (``RETRY_SECONDS``) so a restored robots.txt is soon
+  obeyed;
 * an origin whose address is refused (BlockedAddressError) re-raises that error, since
   the document itself would be refused for the same reason.
 

@@ -24,7 +24,7 @@ from wirewatch.errors import FetchError
 from wirewatch.fetch.address import IPAddress, Network, check_address, literal_address
 from wirewatch.fetch.url import Target
 
-__all__ = ["HTTPCoreTransport", "RawResponse", "Request", "Transport", "resolve_host"]
+__all__ = ["HTTPCoreTransport", "RawResponse", "Request", "Transport", "describe_error", "resolve_host"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@ Order: ISO 8601 / W3C-DTF (``datetime.fromisoformat``), then a small tokenizing 
 that knows RFC 822 and its common corruptions: month before day
 (``Sat, Dec 16 2023 02:02:33 PM``), 12-hour clocks, ``Z``/``GMT``/US zone names, and
 day and month names in the languages news feeds are written in (an explicit table, not
-dateparser: the table reads a date in a few microseconds, dateparser in about a
-millisecond after a second-long first import).  A date without a zone is taken as UTC.
+dateparser: measured on ``mer, 16 nov 2022 00:38:15 +0100``, the table takes about
+11 µs a date, dateparser about 3.7 ms, some 300 times more).  A date without a zone is taken as UTC.
 A date that cannot be read gives None, never an exception.
 """
 

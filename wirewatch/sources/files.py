@@ -10,6 +10,7 @@ path, and the walk goes on.
 from __future__ import annotations
 
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +62,7 @@ def _read_file(path: Path, *, max_bytes: int) -> Iterator[RawDocument | SourceEr
     where = str(path)
     name = path.name.lower()
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             start = handle.read(4)
             handle.seek(0)
             if name.endswith((".warc", ".warc.gz")) or start == b"WARC" or _gzipped_warc(handle):
@@ -85,6 +86,19 @@ def _read_file(path: Path, *, max_bytes: int) -> Iterator[RawDocument | SourceEr
         yield SourceError("empty file", document=where)
         return
     yield RawDocument(location=where, content=content, media_type=media_type_for(path))
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; a pipe, device or socket would block or never end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SourceError("not a regular file (a pipe, device or socket)", document=str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _gzipped_warc(handle: BinaryIO) -> bool:
