@@ -79,15 +79,35 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "The User-Agent sent with every request, and the name matched in robots.txt.",
     ),
-    Setting("fetch_deadline", 30.0, _positive_float, "Total seconds one request may take, redirects and body included."),
+    Setting(
+        "fetch_deadline",
+        30.0,
+        _positive_float,
+        "Total seconds one request may take, redirects and body included.",
+    ),
     Setting("fetch_connect_timeout", 10.0, _positive_float, "Seconds to wait for a TCP/TLS connection."),
-    Setting("max_body_bytes", 10 * 1024 * 1024, _positive_int, "Cap on a response body after decompression, in bytes."),
+    Setting(
+        "max_body_bytes",
+        10 * 1024 * 1024,
+        _positive_int,
+        "Cap on a response body after decompression, in bytes.",
+    ),
     Setting("max_redirects", 5, int, "How many redirects one request follows."),
     Setting("per_host_concurrency", 2, _positive_int, "How many requests run at once against one host."),
     Setting("total_concurrency", 16, _positive_int, "How many requests run at once in all."),
     Setting("respect_robots", True, _bool, "Obey robots.txt for the User-Agent above."),
-    Setting("max_file_bytes", 50 * 1024 * 1024, _positive_int, "Cap on one local file (after gzip decompression), in bytes."),
-    Setting("max_document_bytes", 10 * 1024 * 1024, _positive_int, "Cap on one document handed to extraction, in bytes."),
+    Setting(
+        "max_file_bytes",
+        50 * 1024 * 1024,
+        _positive_int,
+        "Cap on one local file (after gzip decompression), in bytes.",
+    ),
+    Setting(
+        "max_document_bytes",
+        10 * 1024 * 1024,
+        _positive_int,
+        "Cap on one document handed to extraction, in bytes.",
+    ),
     Setting("parse_timeout", 10.0, _positive_float, "Seconds one feed or sitemap may take to parse."),
 )
 
@@ -115,9 +135,7 @@ class Settings:
         for name, value in changes.items():
             if name not in values:
                 raise SettingsError(f"unknown setting {name!r}")
-            if isinstance(value, str):
-                value = _parse(_BY_NAME[name], value)
-            values[name] = value
+            values[name] = _parse(_BY_NAME[name], value) if isinstance(value, str) else value
         return Settings(**values)
 
     def describe(self) -> dict[str, str]:

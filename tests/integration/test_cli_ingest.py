@@ -33,9 +33,18 @@ def dump(db: Path) -> list[str]:
 
 def test_every_command_has_help() -> None:
     commands = [
-        [], ["extract"], ["ingest"], ["search"], ["show"], ["demo"],
-        ["sources"], ["sources", "add"], ["sources", "list"], ["sources", "remove"],
-        ["sources", "import-opml"], ["sources", "export-opml"],
+        [],
+        ["extract"],
+        ["ingest"],
+        ["search"],
+        ["show"],
+        ["demo"],
+        ["sources"],
+        ["sources", "add"],
+        ["sources", "list"],
+        ["sources", "remove"],
+        ["sources", "import-opml"],
+        ["sources", "export-opml"],
     ]
     for command in commands:
         result = run_cli([*command, "--help"])
@@ -48,7 +57,14 @@ def test_extract_seed_page_as_json() -> None:
     assert result.code == 0, result.stderr
     article = result.json()
     assert set(article) == {
-        "title", "text", "author", "published", "language", "canonical_url", "site_name", "url"
+        "title",
+        "text",
+        "author",
+        "published",
+        "language",
+        "canonical_url",
+        "site_name",
+        "url",
     }
     assert article["title"] == "Stoltenberg: NATO Remains Committed to Supporting Ukraine"
     assert "He called on Belarussian President Alexander Lukashenko" in article["text"]
@@ -85,8 +101,18 @@ def test_ingest_demo_news_then_search_and_show(tmp_path: Path) -> None:
     shown = run_cli(["show", str(hits[0]["id"]), "--db", str(db), "--format", "json"])
     assert shown.code == 0
     article = shown.json()
-    for key in ("id", "url", "canonical_url", "title", "text", "author", "published", "language",
-                "source", "fetched_at"):
+    for key in (
+        "id",
+        "url",
+        "canonical_url",
+        "title",
+        "text",
+        "author",
+        "published",
+        "language",
+        "source",
+        "fetched_at",
+    ):
         assert key in article
     assert "Jens Stoltenberg" in article["text"]
 
@@ -130,10 +156,14 @@ def bad_inputs(folder: Path) -> dict[str, Path]:
     files["malformed_xml"].write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken<item><title>x</channel>'
     )
-    entities = "".join(f'<!ENTITY lol{i} "&lol{i - 1};&lol{i - 1};&lol{i - 1};&lol{i - 1};">' for i in range(1, 10))
+    entities = "".join(
+        f'<!ENTITY lol{i} "&lol{i - 1};&lol{i - 1};&lol{i - 1};&lol{i - 1};">' for i in range(1, 10)
+    )
     multi_line = entities.replace("><", ">\n<")
     laughs_dtd = f'<!DOCTYPE rss [\n<!ENTITY lol0 "lol">\n{multi_line}\n]>'
-    body = '<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>'
+    body = (
+        '<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>'
+    )
     files["laughs"].write_text(f'<?xml version="1.0"?>\n{laughs_dtd}\n{body}')
     one_line = f'<!DOCTYPE rss [<!ENTITY lol0 "lol">{entities}]>'
     files["laughs_one_line"].write_text(f'<?xml version="1.0"?>{one_line}{body}')
@@ -156,8 +186,19 @@ def test_bad_input_fails_one_document_at_a_time(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     env = {"WIREWATCH_MAX_FILE_BYTES": str(8 * 1024 * 1024), "WIREWATCH_ALLOW_NETWORKS": "127.0.0.0/8"}
     result = run_cli(
-        ["ingest", str(folder), str(tmp_path / "does-not-exist"), "ftp://example.org/news.xml",
-         "http://127.0.0.1:9/unreachable", "--db", str(db), "--format", "json", "--workers", "1"],
+        [
+            "ingest",
+            str(folder),
+            str(tmp_path / "does-not-exist"),
+            "ftp://example.org/news.xml",
+            "http://127.0.0.1:9/unreachable",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+            "--workers",
+            "1",
+        ],
         env=env,
     )
     assert result.code == 1, result.stderr

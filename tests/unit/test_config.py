@@ -30,7 +30,12 @@ def test_environment_overrides_toml_overrides_defaults(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("FETCH_DEADLINE", "-1"), ("MAX_BODY_BYTES", "lots"), ("ALLOW_NETWORKS", "10.0.0.0/33"), ("RESPECT_ROBOTS", "maybe")],
+    [
+        ("FETCH_DEADLINE", "-1"),
+        ("MAX_BODY_BYTES", "lots"),
+        ("ALLOW_NETWORKS", "10.0.0.0/33"),
+        ("RESPECT_ROBOTS", "maybe"),
+    ],
 )
 def test_bad_values_give_one_line_errors_naming_the_setting(name: str, value: str) -> None:
     with pytest.raises(SettingsError) as info:

@@ -14,7 +14,7 @@ def test_extract_article_is_public_and_works_on_plain_text() -> None:
     text = (
         "Minister resigns over budget\n\n"
         "The finance minister resigned on Tuesday after parliament rejected the budget, "
-        "officials said. \"I take full responsibility,\" she told reporters in the capital.\n\n"
+        'officials said. "I take full responsibility," she told reporters in the capital.\n\n'
         "Share this article\n"
     )
     article = wirewatch.extract_article(text)

@@ -40,7 +40,9 @@ def extract(file: str, url: str | None, fmt: str) -> None:
 
 @click.command()
 @click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Extraction processes (default: cores).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Extraction processes (default: cores)."
+)
 @db_option
 @format_option("text", "json")
 def ingest(targets: tuple[str, ...], workers: int | None, db: str | None, fmt: str) -> None:

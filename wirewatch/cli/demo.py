@@ -14,12 +14,21 @@ from wirewatch.pipeline import ingest as run_ingest
 from wirewatch.store import open_store
 
 DEMO_FILES = ("news-23pages.warc.gz", "npr-technology-feed.json", "nato-stoltenberg-page.txt")
-DEMO_QUERIES = ('"secretary general"', "title:impeachment", "stadia OR google", "trade AND china -title:trump")
+DEMO_QUERIES = (
+    '"secretary general"',
+    "title:impeachment",
+    "stadia OR google",
+    "trade AND china -title:trump",
+)
 
 
 @click.command()
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep the demo database in this folder instead of a temporary one.")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the demo database in this folder instead of a temporary one.",
+)
 def demo(keep: Path | None) -> None:
     """Ingest the bundled real news into a temporary database and show what was found."""
     data = resources.files("wirewatch") / "demo_data"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from tqdm import tqdm
 
@@ -11,9 +12,9 @@ from wirewatch.pipeline import IngestSummary
 
 class ProgressBar:
     def __init__(self, label: str, *, enabled: bool) -> None:
-        self._bar: tqdm[None] | None = (
-            tqdm(desc=label, unit="doc", dynamic_ncols=True, leave=True) if enabled else None
-        )
+        self._bar: tqdm[Any] | None = None
+        if enabled:
+            self._bar = tqdm(desc=label, unit="doc", dynamic_ncols=True, leave=True)
 
     def update(self, summary: IngestSummary) -> None:
         if self._bar is None:

@@ -23,12 +23,16 @@ def sources() -> None:
 
 @sources.command("add")
 @click.argument("location", metavar="URL|PATH")
-@click.option("--every", default=None, metavar="DURATION", help="Poll interval, e.g. 5m, 1h (default: adaptive).")
+@click.option(
+    "--every", default=None, metavar="DURATION", help="Poll interval, e.g. 5m, 1h (default: adaptive)."
+)
 @click.option("--kind", type=click.Choice(_KINDS), default=None, help="Override the detected kind.")
 @click.option("--title", default=None, help="A name for the source.")
 @db_option
 @format_option("text", "json")
-def add(location: str, every: str | None, kind: str | None, title: str | None, db: str | None, fmt: str) -> None:
+def add(
+    location: str, every: str | None, kind: str | None, title: str | None, db: str | None, fmt: str
+) -> None:
     """Add a source; its kind is detected from the URL or path unless --kind says."""
     settings = settings_for(db)
     url, detected = _locate(location)

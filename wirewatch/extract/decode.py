@@ -67,7 +67,7 @@ def decode_document(data: bytes, charset: str | None = None) -> str:
 
 
 def _guess(data: bytes) -> str:
-    from charset_normalizer import from_bytes  # noqa: PLC0415 - only for undeclared non-UTF-8 bytes
+    from charset_normalizer import from_bytes
 
     best = from_bytes(data[:_GUESS_BYTES]).best()
     encoding = _codec(best.encoding) if best is not None else None
