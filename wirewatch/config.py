@@ -187,6 +187,8 @@ def load_settings(
     for name, value in (overrides or {}).items():
         if name not in _BY_NAME:
             raise SettingsError(f"unknown setting {name!r}")
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            value = _toml_str(list(value))
         values[name] = _parse(_BY_NAME[name], value) if isinstance(value, str) else value
     return Settings(**values)
 

@@ -8,7 +8,7 @@ and WARC included), ``detect_kind`` (which of these some bytes are), ``parse_opm
 
 from wirewatch.sources.detect import detect_kind
 from wirewatch.sources.feeds import Feed, parse_feed
-from wirewatch.sources.files import iter_files
+from wirewatch.sources.files import gunzip_bytes, iter_files
 from wirewatch.sources.opml import parse_opml, write_opml
 from wirewatch.sources.sitemaps import Sitemap, parse_sitemap
 from wirewatch.sources.warc import read_warc
@@ -17,6 +17,7 @@ __all__ = [
     "Feed",
     "Sitemap",
     "detect_kind",
+    "gunzip_bytes",
     "iter_files",
     "parse_feed",
     "parse_opml",

@@ -9,6 +9,7 @@ path, and the walk goes on.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import zlib
@@ -20,7 +21,7 @@ from wirewatch.errors import SourceError
 from wirewatch.model import RawDocument
 from wirewatch.sources.warc import read_warc
 
-__all__ = ["iter_files", "media_type_for"]
+__all__ = ["gunzip_bytes", "iter_files", "media_type_for"]
 
 _MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -99,6 +100,11 @@ def _open_regular(path: Path) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def gunzip_bytes(data: bytes, *, max_bytes: int, location: str) -> bytes:
+    """Inflate gzip bytes in memory (a ``.xml.gz`` sitemap, say), stopping at ``max_bytes``."""
+    return _gunzip(io.BytesIO(data), max_bytes=max_bytes, where=location)
 
 
 def _gzipped_warc(handle: BinaryIO) -> bool:

@@ -25,6 +25,7 @@ __all__ = ["Sitemap", "parse_sitemap"]
 
 _FIELD_CHARS = 10_000
 _LINE_SUFFIX = re.compile(r", line \d+, column \d+$")
+_ABSOLUTE_URL = re.compile(r"^https?://[!-~]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,9 @@ def _parse_text(data: bytes, *, location: str, max_urls: int) -> Sitemap:
     text = data.decode("utf-8", errors="replace")
     urls: list[RawDocument] = []
     for line in text.splitlines():
-        url = absolute_url(line.strip()[:_FIELD_CHARS], location) if line.strip() else None
+        candidate = line.strip()[:_FIELD_CHARS]
+        # a text sitemap lists absolute URLs; anything else (binary, prose) is not one
+        url = absolute_url(candidate, location) if _ABSOLUTE_URL.match(candidate) else None
         if url is None:
             continue
         urls.append(RawDocument(location=url, url=url, source=location))

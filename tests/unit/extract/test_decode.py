@@ -54,3 +54,17 @@ def test_binary_detection() -> None:
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert not looks_binary("Привет мир, это обычный текст.".encode())
     assert not looks_binary(PROSE)
+
+
+def test_short_undeclared_western_page_is_read_as_cp1252() -> None:
+    # a statistical guesser calls this cp1257 and turns "é" into "ķ"
+    data = "<p>Café owners marched to the mairie, naïvely hopeful.</p>".encode("cp1252")
+    assert "Café" in decode_document(data)
+    assert "naïvely" in decode_document(data)
+
+
+def test_undeclared_cyrillic_and_central_european_pages_are_not_taken_for_western() -> None:
+    russian = ("<p>Министр заявил, что переговоры продолжатся в среду.</p>" * 3).encode("cp1251")
+    polish = ("<p>Zażółć gęślą jaźń, powiedział minister w środę.</p>" * 3).encode("cp1250")
+    assert "Министр" in decode_document(russian)
+    assert "gęślą" in decode_document(polish)
