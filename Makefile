@@ -24,6 +24,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check wirewatch tests benchmarks eval
+	$(BIN)/ruff format --check wirewatch tests benchmarks eval
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -188,8 +188,9 @@ def load_settings(
         if name not in _BY_NAME:
             raise SettingsError(f"unknown setting {name!r}")
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            value = _toml_str(list(value))
-        values[name] = _parse(_BY_NAME[name], value) if isinstance(value, str) else value
+            values[name] = _parse(_BY_NAME[name], _toml_str(list(value)))
+        else:
+            values[name] = _parse(_BY_NAME[name], value) if isinstance(value, str) else value
     return Settings(**values)
 
 

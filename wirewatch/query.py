@@ -25,8 +25,22 @@ from datetime import UTC, datetime, timedelta
 from wirewatch.errors import QueryError
 
 __all__ = [
-    "FIELDS", "And", "DateValue", "Field", "Node", "Not", "Or", "Phrase", "Term",
-    "ascii_lower", "field_position", "format_query", "match", "parse_query", "resolve_date", "word_tokens",
+    "FIELDS",
+    "And",
+    "DateValue",
+    "Field",
+    "Node",
+    "Not",
+    "Or",
+    "Phrase",
+    "Term",
+    "ascii_lower",
+    "field_position",
+    "format_query",
+    "match",
+    "parse_query",
+    "resolve_date",
+    "word_tokens",
 ]
 
 FIELDS = ("title", "source", "lang", "since", "until", "speaker", "entity")
@@ -217,9 +231,7 @@ def _date(raw: str, text: str, pos: int, name: str) -> DateValue:
     except ValueError:
         value = None
     if value is None:
-        raise _error(
-            f"bad date {raw!r} for {name}: (use 2024-01-31, 2024-01-31T12:00, 7d or 24h)", text, pos
-        )
+        raise _error(f"bad date {raw!r} for {name}: (use 2024-01-31, 2024-01-31T12:00, 7d or 24h)", text, pos)
     return DateValue(raw, value.replace(tzinfo=UTC) if value.tzinfo is None else value)
 
 

@@ -44,9 +44,17 @@ async def fetch(url: str, config: Settings | None = None, **kwargs: str | None) 
 
 
 def test_200_with_body_headers_and_honest_user_agent(server: HTTPTestServer) -> None:
-    server.route("/news", Reply(body=b"<p>Stoltenberg said</p>", headers={
-        "Content-Type": "text/html; charset=ISO-8859-1", "ETag": '"v1"',
-        "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"}))
+    server.route(
+        "/news",
+        Reply(
+            body=b"<p>Stoltenberg said</p>",
+            headers={
+                "Content-Type": "text/html; charset=ISO-8859-1",
+                "ETag": '"v1"',
+                "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT",
+            },
+        ),
+    )
     result = run(fetch(server.url("/news?x=1")))
     assert (result.status, result.content, result.not_modified) == (200, b"<p>Stoltenberg said</p>", False)
     assert result.url == server.url("/news?x=1")
@@ -61,9 +69,10 @@ def test_200_with_body_headers_and_honest_user_agent(server: HTTPTestServer) -> 
 
 def _conditional(request: RecordedRequest) -> Reply:
     validators = {"ETag": '"abc"', "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"}
-    if request.header("If-None-Match") == '"abc"' or request.header("If-Modified-Since") == validators[
-        "Last-Modified"
-    ]:
+    if (
+        request.header("If-None-Match") == '"abc"'
+        or request.header("If-Modified-Since") == validators["Last-Modified"]
+    ):
         return Reply(status=304, headers=validators)
     return Reply(body=b"full body", headers=validators)
 
@@ -108,8 +117,14 @@ def test_redirect_to_a_private_address_is_refused(server: HTTPTestServer) -> Non
 
 
 @pytest.mark.parametrize(
-    "location", ["http://127.0.0.2:{port}/x", "http://0177.0.0.2:{port}/x", "http://2130706434:{port}/x",
-                 "http://127.2:{port}/x", "http://[::ffff:127.0.0.2]:{port}/x"],
+    "location",
+    [
+        "http://127.0.0.2:{port}/x",
+        "http://0177.0.0.2:{port}/x",
+        "http://2130706434:{port}/x",
+        "http://127.2:{port}/x",
+        "http://[::ffff:127.0.0.2]:{port}/x",
+    ],
 )
 def test_redirect_to_a_not_allowed_address_makes_no_connection(server: HTTPTestServer, location: str) -> None:
     with serve_http("127.0.0.2") as other:

@@ -60,9 +60,9 @@ class Site:
         server.route(
             "/cafe",
             Reply(
-                body=page("Café owners protest", "Café owners marched to the mairie, naïvely hopeful.").encode(
-                    "cp1252"
-                ),
+                body=page(
+                    "Café owners protest", "Café owners marched to the mairie, naïvely hopeful."
+                ).encode("cp1252"),
                 headers={"Content-Type": "text/html"},
             ),
         )
@@ -113,7 +113,9 @@ def ingest(db: Path, *urls: str) -> Result:
 
 
 def titles(db: Path) -> list[str]:
-    hits = run_cli(["search", "until:2100-01-01 OR -zzzz", "--db", str(db), "--format", "json", "--limit", "100"])
+    hits = run_cli(
+        ["search", "until:2100-01-01 OR -zzzz", "--db", str(db), "--format", "json", "--limit", "100"]
+    )
     return sorted(h["title"] for h in hits.json())
 
 
@@ -180,7 +182,9 @@ def test_loopback_is_refused_without_allow_networks(site: Site, tmp_path: Path) 
 
 def test_gzip_bomb_over_http_is_one_failed_document(site: Site, tmp_path: Path) -> None:
     bomb = gzip.compress(b"<html><body>" + b" " * (64 * 1024 * 1024))
-    site.server.route("/bomb", Reply(body=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"}))
+    site.server.route(
+        "/bomb", Reply(body=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+    )
     db = tmp_path / "news.db"
     result = run_cli(
         ["ingest", f"{site.base}/bomb", f"{site.base}/budget", "--db", str(db), "--format", "json"],

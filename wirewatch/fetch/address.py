@@ -98,6 +98,4 @@ def check_address(address: IPAddress, allow: Iterable[Network] = ()) -> None:
     """Raise BlockedAddressError unless ``address`` may be dialled."""
     reason = blocked_reason(address, allow)
     if reason is not None:
-        raise BlockedAddressError(
-            f"address {address} is {reason} and not allowed (setting allow_networks)"
-        )
+        raise BlockedAddressError(f"address {address} is {reason} and not allowed (setting allow_networks)")

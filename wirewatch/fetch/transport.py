@@ -183,8 +183,12 @@ class HTTPCoreTransport:
         )
         headers = [(b"Host", target.host_header.encode("ascii"))]
         headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers]
-        timeouts = {"connect": request.connect_timeout, "read": request.read_timeout,
-                    "write": request.read_timeout, "pool": request.read_timeout}
+        timeouts = {
+            "connect": request.connect_timeout,
+            "read": request.read_timeout,
+            "write": request.read_timeout,
+            "pool": request.read_timeout,
+        }
         try:
             async with self._pool.stream(
                 request.method, url, headers=headers, extensions={"timeout": timeouts}

@@ -133,7 +133,9 @@ class Ingestor:
         try:
             if content.startswith(GZIP_MAGIC) and kind is not SourceKind.WARC:
                 # a gzip file served as such (sitemap.xml.gz), not as Content-Encoding
-                content = gunzip_bytes(content, max_bytes=self._settings.max_body_bytes, location=raw.location)
+                content = gunzip_bytes(
+                    content, max_bytes=self._settings.max_body_bytes, location=raw.location
+                )
                 raw = replace(raw, content=content)
                 kind = detect_kind(content, media_type=None, location=raw.location)
             if kind is SourceKind.FEED:

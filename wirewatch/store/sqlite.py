@@ -27,8 +27,19 @@ from wirewatch.store.urls import normalize_url
 __all__ = ["SQLiteStore", "content_hash_of"]
 
 _ARTICLE_COLUMNS = (
-    "url", "canonical_url", "title", "text", "author", "published", "published_ts",
-    "language", "site_name", "source", "fetched_at", "content_hash", "added_at",
+    "url",
+    "canonical_url",
+    "title",
+    "text",
+    "author",
+    "published",
+    "published_ts",
+    "language",
+    "site_name",
+    "source",
+    "fetched_at",
+    "content_hash",
+    "added_at",
 )
 _SPACE_RE = re.compile(r"\s+")
 _FALLBACK_SNIPPET = 200
@@ -115,9 +126,19 @@ class SQLiteStore:
             existing = self._find(conn, keys, digest)
             if existing is None:
                 values = (
-                    article.url, article.canonical_url, article.title, article.text, article.author,
-                    _iso(article.published), _timestamp(article.published), article.language,
-                    article.site_name, article.source, _iso(article.fetched_at), digest, _now(),
+                    article.url,
+                    article.canonical_url,
+                    article.title,
+                    article.text,
+                    article.author,
+                    _iso(article.published),
+                    _timestamp(article.published),
+                    article.language,
+                    article.site_name,
+                    article.source,
+                    _iso(article.fetched_at),
+                    digest,
+                    _now(),
                 )
                 marks = ", ".join("?" * len(_ARTICLE_COLUMNS))
                 cursor = conn.execute(
@@ -230,15 +251,26 @@ class SQLiteStore:
 
 def _article(row: sqlite3.Row) -> Article:
     return Article(
-        text=row["text"], title=row["title"], author=row["author"],
-        published=_datetime(row["published"]), language=row["language"],
-        canonical_url=row["canonical_url"], site_name=row["site_name"], url=row["url"],
-        source=row["source"], fetched_at=_datetime(row["fetched_at"]), id=int(row["id"]),
+        text=row["text"],
+        title=row["title"],
+        author=row["author"],
+        published=_datetime(row["published"]),
+        language=row["language"],
+        canonical_url=row["canonical_url"],
+        site_name=row["site_name"],
+        url=row["url"],
+        source=row["source"],
+        fetched_at=_datetime(row["fetched_at"]),
+        id=int(row["id"]),
     )
 
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(
-        url=row["url"], kind=SourceKind(row["kind"]), title=row["title"],
-        every_seconds=row["every_seconds"], id=int(row["id"]), added_at=_datetime(row["added_at"]),
+        url=row["url"],
+        kind=SourceKind(row["kind"]),
+        title=row["title"],
+        every_seconds=row["every_seconds"],
+        id=int(row["id"]),
+        added_at=_datetime(row["added_at"]),
     )

@@ -60,8 +60,16 @@ def test_not_public_addresses_are_refused(host: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["8.8.8.8", "1.1.1.1", "93.184.215.14", "2606:4700:4700::1111", "::ffff:8.8.8.8",
-             "64:ff9b::8.8.8.8", "2002:808:808::1"]
+    "host",
+    [
+        "8.8.8.8",
+        "1.1.1.1",
+        "93.184.215.14",
+        "2606:4700:4700::1111",
+        "::ffff:8.8.8.8",
+        "64:ff9b::8.8.8.8",
+        "2002:808:808::1",
+    ],
 )
 def test_public_addresses_are_allowed(host: str) -> None:
     address = literal_address(host)
@@ -106,9 +114,11 @@ def test_names_are_not_literals(host: str) -> None:
 _REFUSED = [ipaddress.ip_network(n) for n in ("127.0.0.0/8", "10.0.0.0/8", "192.168.0.0/16")]
 
 
-@given(st.sampled_from(_REFUSED).flatmap(
-    lambda net: st.integers(int(net.network_address), int(net.broadcast_address))
-))
+@given(
+    st.sampled_from(_REFUSED).flatmap(
+        lambda net: st.integers(int(net.network_address), int(net.broadcast_address))
+    )
+)
 def test_private_ipv4_in_integer_form_is_refused(number: int) -> None:
     address = literal_address(str(number))
     assert address == ipaddress.IPv4Address(number)

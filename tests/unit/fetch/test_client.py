@@ -59,8 +59,15 @@ def test_public_api() -> None:
 
 
 def test_result_fields_and_closing() -> None:
-    fake = FakeTransport({"http://a.example/": (200, {"Content-Type": "Text/HTML; Charset=\"ISO-8859-1\"",
-                                                      "ETag": '"v1"'}, b"hello world")})
+    fake = FakeTransport(
+        {
+            "http://a.example/": (
+                200,
+                {"Content-Type": 'Text/HTML; Charset="ISO-8859-1"', "ETag": '"v1"'},
+                b"hello world",
+            )
+        }
+    )
     result = _fetch(fake, "http://a.example/")
     assert result.content == b"hello world"
     assert (result.media_type, result.charset, result.etag) == ("text/html", "ISO-8859-1", '"v1"')
@@ -69,10 +76,12 @@ def test_result_fields_and_closing() -> None:
 
 
 def test_redirects_are_followed_by_the_fetcher() -> None:
-    fake = FakeTransport({
-        "http://a.example/old": (301, {"Location": "https://b.example/new"}, b""),
-        "https://b.example/new": (200, {}, b"moved here"),
-    })
+    fake = FakeTransport(
+        {
+            "http://a.example/old": (301, {"Location": "https://b.example/new"}, b""),
+            "https://b.example/new": (200, {}, b"moved here"),
+        }
+    )
     result = _fetch(fake, "http://a.example/old")
     assert (result.url, result.content) == ("https://b.example/new", b"moved here")
     assert [r.target.host for r in fake.seen] == ["a.example", "b.example"]
@@ -103,9 +112,12 @@ def test_status_errors_and_size_cap() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [(None, (None, None)), ("text/plain", ("text/plain", None)),
-     ("application/XML;charset=utf-8", ("application/xml", "utf-8")),
-     ("text/html; foo=bar; charset='windows-1251'", ("text/html", "windows-1251"))],
+    [
+        (None, (None, None)),
+        ("text/plain", ("text/plain", None)),
+        ("application/XML;charset=utf-8", ("application/xml", "utf-8")),
+        ("text/html; foo=bar; charset='windows-1251'", ("text/html", "windows-1251")),
+    ],
 )
 def test_parse_content_type(header: str | None, expected: tuple[str | None, str | None]) -> None:
     assert parse_content_type(header) == expected

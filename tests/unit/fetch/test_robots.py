@@ -57,8 +57,12 @@ def test_disallowed_url_raises_and_robots_is_fetched_once() -> None:
 
 @pytest.mark.parametrize(
     "failure",
-    [HTTPStatusError("HTTP status 404", status=404), HTTPStatusError("HTTP status 403", status=403),
-     HTTPStatusError("HTTP status 503", status=503), FetchError("connection refused")],
+    [
+        HTTPStatusError("HTTP status 404", status=404),
+        HTTPStatusError("HTTP status 403", status=403),
+        HTTPStatusError("HTTP status 503", status=503),
+        FetchError("connection refused"),
+    ],
 )
 def test_missing_or_broken_robots_allows_everything(failure: FetchError) -> None:
     cache = RobotsCache(UA, FakeRobots(failure))

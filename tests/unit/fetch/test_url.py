@@ -10,8 +10,13 @@ from wirewatch.fetch.url import parse_target, resolve_location
 
 @pytest.mark.parametrize(
     ("url", "scheme"),
-    [("ftp://example.org/file", "ftp"), ("file:///etc/passwd", "file"),
-     ("javascript:alert(1)", "javascript"), ("gopher://x/", "gopher"), ("example.org/page", "")],
+    [
+        ("ftp://example.org/file", "ftp"),
+        ("file:///etc/passwd", "file"),
+        ("javascript:alert(1)", "javascript"),
+        ("gopher://x/", "gopher"),
+        ("example.org/page", ""),
+    ],
 )
 def test_unsupported_schemes_are_refused(url: str, scheme: str) -> None:
     with pytest.raises(FetchError) as info:

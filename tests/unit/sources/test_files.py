@@ -6,6 +6,8 @@ import gzip
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.unit.sources.conftest import CASES
 from wirewatch.errors import SourceError
 from wirewatch.model import RawDocument
@@ -92,3 +94,13 @@ def test_dangling_symlink_is_an_error_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "link.txt").symlink_to(tmp_path / "gone.txt")
     [error] = list(iter_files(tmp_path, max_bytes=10))
     assert isinstance(error, SourceError) and "No such file" in str(error)
+
+
+def test_gunzip_bytes_inflates_and_stops_at_the_cap() -> None:
+    import gzip
+
+    from wirewatch.sources import gunzip_bytes
+
+    assert gunzip_bytes(gzip.compress(b"<urlset/>"), max_bytes=100, location="s.xml.gz") == b"<urlset/>"
+    with pytest.raises(SourceError, match="after decompression"):
+        gunzip_bytes(gzip.compress(b"\0" * 10_000), max_bytes=1000, location="bomb.gz")

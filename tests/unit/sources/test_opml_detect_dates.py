@@ -18,7 +18,7 @@ from wirewatch.sources.xmlsafe import strip_declarations
 
 def test_public_api() -> None:
     assert sorted(wirewatch.sources.__all__) == [
-        "Feed", "Sitemap", "detect_kind", "iter_files", "parse_feed",
+        "Feed", "Sitemap", "detect_kind", "gunzip_bytes", "iter_files", "parse_feed",
         "parse_opml", "parse_sitemap", "read_warc", "write_opml",
     ]  # fmt: skip
     for name in wirewatch.sources.__all__:
