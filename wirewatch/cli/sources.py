@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import click
 
 from wirewatch.cli.common import db_option, echo_json, format_option, parse_duration, settings_for, store_for
-from wirewatch.errors import UsageError
+from wirewatch.errors import UnsupportedSourceError, UsageError
 from wirewatch.model import Source, SourceKind
 from wirewatch.pipeline import is_url
 from wirewatch.sources import parse_opml, write_opml
@@ -111,7 +111,11 @@ def export_opml(output: Path | None, db: str | None) -> None:
 
 def _locate(location: str) -> tuple[str, SourceKind]:
     """The stored form of a location (absolute path or URL) and its kind by its look."""
-    if is_url(location):
+    try:
+        remote = is_url(location)
+    except UnsupportedSourceError as exc:
+        raise UsageError(exc.message, document=location) from None
+    if remote:
         lowered = urlsplit(location).path.lower()
         if "sitemap" in lowered:
             return location, SourceKind.SITEMAP
