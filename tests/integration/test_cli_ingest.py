@@ -184,7 +184,11 @@ def test_bad_input_fails_one_document_at_a_time(tmp_path: Path) -> None:
     folder.mkdir()
     files = bad_inputs(folder)
     db = tmp_path / "news.db"
-    env = {"WIREWATCH_MAX_FILE_BYTES": str(8 * 1024 * 1024), "WIREWATCH_ALLOW_NETWORKS": "127.0.0.0/8"}
+    env = {
+        "WIREWATCH_MAX_FILE_BYTES": str(8 * 1024 * 1024),
+        "WIREWATCH_ALLOW_NETWORKS": "127.0.0.0/8",
+        "WIREWATCH_FETCH_DEADLINE": "5",
+    }
     result = run_cli(
         [
             "ingest",
@@ -192,6 +196,7 @@ def test_bad_input_fails_one_document_at_a_time(tmp_path: Path) -> None:
             str(tmp_path / "does-not-exist"),
             "ftp://example.org/news.xml",
             "http://127.0.0.1:9/unreachable",
+            "http://news.nonexistent.invalid/feed.xml",
             "--db",
             str(db),
             "--format",
@@ -207,7 +212,12 @@ def test_bad_input_fails_one_document_at_a_time(tmp_path: Path) -> None:
     documents = " ".join(e["document"] for e in summary["errors"])
     for name in ("bomb", "empty", "binary", "malformed_xml", "laughs", "laughs_one_line"):
         assert str(files[name]) in documents, name
-    for missing in ("does-not-exist", "ftp://example.org/news.xml", "http://127.0.0.1:9/unreachable"):
+    for missing in (
+        "does-not-exist",
+        "ftp://example.org/news.xml",
+        "http://127.0.0.1:9/unreachable",
+        "http://news.nonexistent.invalid/feed.xml",
+    ):
         assert missing in documents, missing
     for error in summary["errors"]:
         assert error["stage"] in {"source", "fetch", "extract"}, error
