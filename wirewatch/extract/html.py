@@ -36,6 +36,18 @@ _PARSER = lxml.html.HTMLParser(
     no_network=True,
     huge_tree=False,
 )
+# lxml.html picks each element's Python class with a Python callback (so that <form> gets
+# FormElement, <input> InputElement...), called every time an element is touched from
+# Python: trafilatura touches hundreds of thousands per page set.  Nothing here or in
+# trafilatura uses the form classes' extra methods, so every element is a plain
+# HtmlElement, chosen in C.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 def parse_html(text: str, *, document: str) -> HtmlElement:

@@ -1,141 +1,20 @@
-"""The wirewatch query language: one parser, one meaning for search, alerts and feeds.
-
-Grammar (precedence NOT > AND > OR; adjacent items are ANDed)::
-
-    query   := or
-    or      := and ("OR" and)*
-    and     := unary (["AND"] unary)*
-    unary   := ("NOT" | "-") unary | "(" or ")" | leaf
-    leaf    := word | word* | "a phrase" | field:word | field:word* | field:"a phrase"
-
-Fields: ``title:`` ``source:`` ``lang:`` ``since:`` ``until:`` ``speaker:`` ``entity:``.
-Dates are ISO dates or datetimes (naive means UTC) or relative (``7d``, ``24h``, ``2w``),
-resolved against a clock when the query runs.  ``match`` is the pure-Python meaning of
-a query over an article dict; the store compiles the same tree to SQL.
-"""
+"""Query text to tree (with errors that point at the fault), and tree back to text."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from wirewatch.errors import QueryError
+from wirewatch.query.tree import FIELDS, And, DateValue, Field, Node, Not, Or, Phrase, Term, word_tokens
 
-__all__ = [
-    "FIELDS",
-    "And",
-    "DateValue",
-    "Field",
-    "Node",
-    "Not",
-    "Or",
-    "Phrase",
-    "Term",
-    "ascii_lower",
-    "field_position",
-    "format_query",
-    "match",
-    "parse_query",
-    "resolve_date",
-    "word_tokens",
-]
-
-FIELDS = ("title", "source", "lang", "since", "until", "speaker", "entity")
 KEYWORDS = ("AND", "OR", "NOT")
 _FIELD_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(.*)", re.DOTALL)
 _RELATIVE_RE = re.compile(r"(\d{1,6})([hdw])")
 _DATE_ONLY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 _STOP = frozenset(' \t\n\r\f\v()"')
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def ascii_lower(text: str) -> str:
-    """Lower-case ASCII letters only, as SQL ``lower()`` does (for lang: and source:)."""
-    return text.translate(_ASCII_LOWER)
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    text: str
-    prefix: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class DateValue:
-    raw: str
-    value: datetime | timedelta  # an absolute UTC datetime, or a span back from "now"
-
-    @property
-    def date_only(self) -> bool:
-        return _DATE_ONLY_RE.fullmatch(self.raw) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    value: Term | Phrase | DateValue
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    item: Node
-
-
-Node = Term | Phrase | Field | And | Or | Not
-
-
-# -- words ----------------------------------------------------------------------------
-
-_WORD_CHAR: dict[str, bool] = {}
-
-
-def _is_word_char(ch: str) -> bool:
-    known = _WORD_CHAR.get(ch)
-    if known is None:
-        cat = unicodedata.category(ch)
-        known = _WORD_CHAR[ch] = cat[0] in "LNM" or cat == "Co"
-    return known
-
-
-def word_tokens(text: str) -> list[str]:
-    """Split like SQLite's unicode61 tokenizer: runs of letters, digits and marks."""
-    out: list[str] = []
-    start = -1
-    for i, ch in enumerate(text):
-        if _is_word_char(ch):
-            if start < 0:
-                start = i
-        elif start >= 0:
-            out.append(text[start:i])
-            start = -1
-    if start >= 0:
-        out.append(text[start:])
-    return out
-
-
-def _fold(token: str) -> str:
-    decomposed = unicodedata.normalize("NFD", token)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
-
 
 # -- tokenizer ------------------------------------------------------------------------
 
@@ -347,90 +226,3 @@ def format_query(node: Node) -> str:
 
 def _group(node: Node) -> str:
     return f"({format_query(node)})" if isinstance(node, And | Or) else format_query(node)
-
-
-# -- matcher --------------------------------------------------------------------------
-
-
-def resolve_date(value: DateValue, now: datetime, *, end: bool) -> tuple[datetime, bool]:
-    """The bound a date stands for: (instant, inclusive).  ``until:DATE`` covers the day."""
-    if isinstance(value.value, timedelta):
-        return now - value.value, True
-    if end and value.date_only:
-        return value.value + timedelta(days=1), False
-    return value.value, True
-
-
-def _as_utc(value: object) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _contains(haystack: list[str], needle: list[str], prefix: bool) -> bool:
-    n = len(needle)
-    for i in range(len(haystack) - n + 1):
-        if haystack[i : i + n - 1] == needle[:-1]:
-            last = haystack[i + n - 1]
-            if last == needle[-1] or (prefix and last.startswith(needle[-1])):
-                return True
-    return False
-
-
-def _text_hit(value: Term | Phrase, fields: list[list[str]]) -> bool:
-    needle = [_fold(t) for t in word_tokens(value.text)]
-    prefix = isinstance(value, Term) and value.prefix
-    return bool(needle) and any(_contains(f, needle, prefix) for f in fields)
-
-
-def match(node: Node, doc: Mapping[str, object], *, now: datetime | None = None) -> bool:
-    """Whether an article dict (``Article.to_dict`` shape) matches: the meaning of search."""
-    cache: dict[str, list[str]] = {}
-
-    def tokens(key: str) -> list[str]:
-        if key not in cache:
-            cache[key] = [_fold(t) for t in word_tokens(str(doc.get(key) or ""))]
-        return cache[key]
-
-    def run(n: Node) -> bool:
-        if isinstance(n, Term | Phrase):
-            return _text_hit(n, [tokens("title"), tokens("text")])
-        if isinstance(n, And):
-            return all(run(i) for i in n.items)
-        if isinstance(n, Or):
-            return any(run(i) for i in n.items)
-        if isinstance(n, Not):
-            return not run(n.item)
-        return _field_hit(n, doc, tokens, now or datetime.now(UTC))
-
-    return run(node)
-
-
-def _field_hit(
-    field: Field, doc: Mapping[str, object], tokens: Callable[[str], list[str]], now: datetime
-) -> bool:
-    name, value = field.name, field.value
-    if isinstance(value, DateValue):
-        published = _as_utc(doc.get("published"))
-        if published is None:
-            return False
-        bound, inclusive = resolve_date(value, now, end=name == "until")
-        if name == "since":
-            return published >= bound
-        return published <= bound if inclusive else published < bound
-    if name == "title":
-        return _text_hit(value, [tokens("title")])
-    if name in ("speaker", "entity"):
-        text = format_query(field)
-        raise _error(f"{name}: is not searchable yet (quotations come with issue #3)", text, 0)
-    wanted = ascii_lower(value.text)
-    if name == "lang":
-        lang = ascii_lower(str(doc.get("language") or ""))
-        return lang == wanted or lang.startswith(wanted + "-")
-    keys = ("source", "url", "canonical_url", "site_name")
-    return any(wanted in ascii_lower(str(doc.get(k) or "")) for k in keys)
