@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from tests.support.cli import run_cli
+from tests.support.httpserver import HTTPTestServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 WARC = ROOT / "wirewatch" / "demo_data" / "news-23pages.warc.gz"
@@ -58,3 +60,26 @@ def test_bad_source_arguments_are_one_line_usage_errors(tmp_path: Path) -> None:
         assert result.code == 2, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_kind_is_detected_from_the_content_when_the_url_answers(
+    http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    rss = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+    urlset = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://a/</loc></url></urlset>'
+    # addresses whose look says "page", whose content says otherwise
+    http_server.route("/latest", Reply(body=rss, headers={"Content-Type": "text/xml"}))
+    http_server.route(
+        "/index.xml.gz", Reply(body=gzip.compress(urlset), headers={"Content-Type": "application/gzip"})
+    )
+    http_server.route("/story", Reply(body=b"<html><body><p>Hello</p></body></html>"))
+    db = ["--db", str(tmp_path / "news.db"), "--format", "json"]
+    env = {"WIREWATCH_ALLOW_NETWORKS": "127.0.0.0/8"}
+    kinds = [
+        run_cli(["sources", "add", http_server.url(path), *db], env=env).json()["kind"]
+        for path in ("/latest", "/index.xml.gz", "/story")
+    ]
+    assert kinds == ["feed", "sitemap", "page"]
+    forced = run_cli(["sources", "add", http_server.url("/story2"), "--kind", "feed", *db], env=env)
+    assert forced.json()["kind"] == "feed"
+    assert "/story2" not in http_server.paths()  # --kind: nothing fetched

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 
 from wirewatch.cli.common import db_option, echo_json, format_option, parse_duration, settings_for, store_for
-from wirewatch.errors import UnsupportedSourceError, UsageError
+from wirewatch.config import Settings
+from wirewatch.errors import UnsupportedSourceError, UsageError, WirewatchError
 from wirewatch.model import Source, SourceKind
-from wirewatch.pipeline import is_url
+from wirewatch.pipeline import is_url, probe_kind
 from wirewatch.sources import parse_opml, write_opml
 
 _KINDS = [k.value for k in SourceKind]
@@ -35,12 +37,15 @@ def add(
 ) -> None:
     """Add a source; its kind is detected from the URL or path unless --kind says."""
     settings = settings_for(db)
+    every_seconds = parse_duration(every) if every else None
     url, detected = _locate(location)
+    if kind is None and is_url(url):
+        detected = _probe(url, settings, guess=detected)
     source = Source(
         url=url,
         kind=SourceKind(kind) if kind else detected,
         title=title,
-        every_seconds=parse_duration(every) if every else None,
+        every_seconds=every_seconds,
     )
     with store_for(settings) as store:
         stored = store.add_source(source)
@@ -107,6 +112,17 @@ def export_opml(output: Path | None, db: str | None) -> None:
         output.write_bytes(data)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+
+
+def _probe(url: str, settings: Settings, *, guess: SourceKind) -> SourceKind:
+    """The kind by the URL's content; the guess from its look when it cannot be fetched now."""
+    try:
+        return asyncio.run(probe_kind(url, settings))
+    except WirewatchError as exc:
+        click.echo(
+            f"wirewatch: note: {exc}; kind guessed from the URL: {guess.value} (--kind sets it)", err=True
+        )
+        return guess
 
 
 def _locate(location: str) -> tuple[str, SourceKind]:

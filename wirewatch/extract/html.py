@@ -43,7 +43,8 @@ _PARSER = lxml.html.HTMLParser(
 # HtmlElement, chosen in C.
 _PARSER.set_element_class_lookup(
     lxml.etree.ElementDefaultClassLookup(
-        element=HtmlElement, comment=lxml.html.HtmlComment,
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
         pi=lxml.html.HtmlProcessingInstruction,
         entity=lxml.html.HtmlEntity,
     )

@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 
 from wirewatch.config import Settings
 from wirewatch.pipeline.ingest import Ingestor, is_url
+from wirewatch.pipeline.probe import probe_kind
 from wirewatch.pipeline.summary import DocumentError, IngestSummary
 from wirewatch.store import Store
 
-__all__ = ["DocumentError", "IngestSummary", "Ingestor", "ingest", "is_url"]
+__all__ = ["DocumentError", "IngestSummary", "Ingestor", "ingest", "is_url", "probe_kind"]
 
 
 def ingest(

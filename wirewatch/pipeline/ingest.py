@@ -20,23 +20,16 @@ from wirewatch.config import Settings
 from wirewatch.errors import SourceError, UnsupportedSourceError, WirewatchError
 from wirewatch.fetch import Fetcher
 from wirewatch.model import RawDocument, SourceKind
+from wirewatch.pipeline.probe import sniff_kind
 from wirewatch.pipeline.summary import DocumentError, IngestSummary
 from wirewatch.pipeline.workers import ExtractPool
-from wirewatch.sources import (
-    detect_kind,
-    gunzip_bytes,
-    iter_files,
-    parse_feed,
-    parse_sitemap,
-    read_warc,
-)
+from wirewatch.sources import iter_files, parse_feed, parse_sitemap, read_warc
 from wirewatch.store import Store
 
 __all__ = ["Ingestor", "is_url"]
 
 MAX_SITEMAP_DEPTH = 3  # index → index → sitemap → pages; deeper nesting is a trap
 IN_FLIGHT = 32  # documents being fetched/extracted at once
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_url(target: str) -> bool:
@@ -128,16 +121,14 @@ class Ingestor:
 
         Returns whether it was read (for a page processed ``inline``: stored).
         """
-        content = raw.content or b""
-        kind = detect_kind(content, media_type=raw.media_type, location=raw.location)
         try:
-            if content.startswith(GZIP_MAGIC) and kind is not SourceKind.WARC:
-                # a gzip file served as such (sitemap.xml.gz), not as Content-Encoding
-                content = gunzip_bytes(
-                    content, max_bytes=self._settings.max_body_bytes, location=raw.location
-                )
-                raw = replace(raw, content=content)
-                kind = detect_kind(content, media_type=None, location=raw.location)
+            content, kind = sniff_kind(
+                raw.content or b"",
+                media_type=raw.media_type,
+                location=raw.location,
+                max_bytes=self._settings.max_body_bytes,
+            )
+            raw = replace(raw, content=content)
             if kind is SourceKind.FEED:
                 feed = parse_feed(content, location=raw.location, timeout=self._settings.parse_timeout)
                 for entry in feed.entries:
