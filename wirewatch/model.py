@@ -13,7 +13,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Article", "Hints", "RawDocument", "Source", "SourceKind"]
+__all__ = [
+    "Article",
+    "Enrichment",
+    "Entity",
+    "EntityKind",
+    "Hints",
+    "Mention",
+    "Quote",
+    "QuoteKind",
+    "RawDocument",
+    "Source",
+    "SourceKind",
+    "Speaker",
+]
+
+Span = tuple[int, int]  # [start, end) character offsets into the article text
 
 
 class SourceKind(enum.StrEnum):
@@ -128,6 +143,103 @@ class Source:
             "every_seconds": self.every_seconds,
             "added_at": _iso(self.added_at),
         }
+
+
+class QuoteKind(enum.StrEnum):
+    DIRECT = "direct"  # the words themselves, in quotation marks
+    INDIRECT = "indirect"  # reported speech: "X said the leaders will review..."
+    MIXED = "mixed"  # reported speech holding a partial quote
+
+
+class EntityKind(enum.StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    PLACE = "place"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A piece of the article text that names something: "he", "the secretary general"."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who said a quotation: the mention as written, and the person it resolves to.
+
+    ``canonical`` is the resolved proper name ("Jens Stoltenberg" for "he") or None when
+    it could not be resolved: never a guess.  ``span`` is the mention's place in the text
+    (None for a speaker known only from elsewhere, such as a headline).
+    """
+
+    name: str
+    canonical: str | None = None
+    span: Span | None = None
+    entity_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "canonical": self.canonical,
+            "span": list(self.span) if self.span else None,
+            "entity_id": self.entity_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation: what was said (``span`` into the text), how, and by whom."""
+
+    text: str
+    kind: QuoteKind
+    span: Span
+    cue: str | None = None  # "said", "noted", "called on", "according to", ":"
+    cue_span: Span | None = None
+    speaker: Speaker | None = None
+    confidence: float = 0.0
+    article_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The quotation JSON shape (DESIGN.md)."""
+        return {
+            "text": self.text,
+            "kind": self.kind.value,
+            "cue": self.cue,
+            "span": list(self.span),
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "confidence": round(self.confidence, 3),
+            "article_id": self.article_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place, by its canonical name, with the aliases seen."""
+
+    canonical: str
+    kind: EntityKind
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Span, ...] = ()
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "canonical": self.canonical,
+            "kind": self.kind.value,
+            "aliases": list(self.aliases),
+            "mentions": [list(m) for m in self.mentions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """What the enrich stage found in one article."""
+
+    quotes: tuple[Quote, ...] = ()
+    entities: tuple[Entity, ...] = ()
 
 
 def _iso(value: datetime | None) -> str | None:
