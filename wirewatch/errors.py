@@ -17,6 +17,7 @@ batch can record it on that one document and go on::
     │   ├── HTTPStatusError        a 4xx/5xx answer (.status)
     │   └── RobotsDisallowedError  robots.txt forbids the URL
     ├── ExtractError               stage "extract": no article could be got from the bytes
+    ├── EnrichError                stage "enrich": quotations/entities could not be found
     └── StoreError                 stage "store": the database refused or is unusable
 """
 
@@ -101,6 +102,10 @@ class RobotsDisallowedError(FetchError):
 
 class ExtractError(WirewatchError):
     stage = "extract"
+
+
+class EnrichError(WirewatchError):
+    stage = "enrich"
 
 
 class StoreError(WirewatchError):

