@@ -8,12 +8,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from wirewatch.model import Article, Hints, RawDocument, Source, SourceKind
+from wirewatch.model import (
+    Article,
+    Entity,
+    EntityKind,
+    Hints,
+    Quote,
+    QuoteKind,
+    RawDocument,
+    Source,
+    SourceKind,
+    Speaker,
+)
 
 if TYPE_CHECKING:
+    from wirewatch.enrich import find_quotes
     from wirewatch.extract import extract_article
 
-__all__ = ["Article", "Hints", "RawDocument", "Source", "SourceKind", "extract_article"]
+__all__ = [
+    "Article",
+    "Entity",
+    "EntityKind",
+    "Hints",
+    "Quote",
+    "QuoteKind",
+    "RawDocument",
+    "Source",
+    "SourceKind",
+    "Speaker",
+    "extract_article",
+    "find_quotes",
+]
 __version__ = "0.1.0"
 
 
@@ -22,4 +47,8 @@ def __getattr__(name: str) -> Any:
         from wirewatch.extract import extract_article
 
         return extract_article
+    if name == "find_quotes":
+        from wirewatch.enrich import find_quotes
+
+        return find_quotes
     raise AttributeError(f"module 'wirewatch' has no attribute {name!r}")

@@ -109,6 +109,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Cap on one document handed to extraction, in bytes.",
     ),
     Setting("parse_timeout", 10.0, _positive_float, "Seconds one feed or sitemap may take to parse."),
+    Setting(
+        "enrich",
+        True,
+        _bool,
+        "Find quotations, speakers and entities in each ingested article (spaCy; the slowest "
+        "stage). Off: articles are stored without them.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -129,6 +136,7 @@ class Settings:
     max_file_bytes: int
     max_document_bytes: int
     parse_timeout: float
+    enrich: bool
 
     def replace(self, **changes: Any) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}

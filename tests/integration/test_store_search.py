@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from wirewatch.errors import QueryError
-from wirewatch.model import Article
+from wirewatch.model import Article, Enrichment, Entity, EntityKind, Quote, QuoteKind, Speaker
 from wirewatch.query import match, parse_query
 from wirewatch.store import Store, open_store
 
@@ -57,12 +57,38 @@ CORPUS = [
 ]
 
 
+def _said(name: str, canonical: str | None) -> Quote:
+    return Quote("“…”", QuoteKind.DIRECT, (0, 3), "said", speaker=Speaker(name, canonical))
+
+
+# quotations and entities by corpus index (the store links them across articles)
+ENRICHMENTS = {
+    0: Enrichment(
+        (_said("NATO Secretary General Jens Stoltenberg", "Jens Stoltenberg"),),
+        (Entity("NATO", EntityKind.ORGANIZATION), Entity("Brussels", EntityKind.PLACE)),
+    ),
+    1: Enrichment(
+        (_said("President Putin", "Vladimir V. Putin"), _said("he", None)),
+        (
+            Entity("Alexander Lukashenko", EntityKind.PERSON, ("Lukashenko",)),
+            Entity("Minsk", EntityKind.PLACE),
+        ),
+    ),
+    2: Enrichment(entities=(Entity("OTAN", EntityKind.ORGANIZATION),)),
+    3: Enrichment((_said("Stoltenberg", "Stoltenberg"),)),
+}
+DOCS: list[dict[str, object]] = []
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path: Path = tmp_path_factory.mktemp("search") / "search.db"
     with open_store(str(path)) as s:
-        for article in CORPUS:
-            assert s.add_article(article).new
+        for i, article in enumerate(CORPUS):
+            added = s.add_article(article, enrichment=ENRICHMENTS.get(i))
+            assert added.new
+            # the dict ``match`` reads: the article, its speakers' and its entities' names
+            DOCS.append({**article.to_dict(), **s.article_names(added.id)})
         yield s
 
 
@@ -112,6 +138,26 @@ QUERIES = {
     "NEAR(a b)": set(),
     "NEAR(nato putin)": set(),  # NEAR is just a word here
     "nato putin": {1},
+    "speaker:stoltenberg": {0, 3},  # "Stoltenberg" in 3 is the one known Stoltenberg
+    'speaker:"jens stoltenberg"': {0, 3},
+    'speaker:"stoltenberg jens"': set(),
+    "speaker:STOLT*": {0, 3},
+    "speaker:putin": {1},
+    'speaker:"president putin"': set(),  # titles are not indexed
+    "speaker:vladimir": {1},
+    "speaker:lukashenko": set(),  # named, not quoted
+    "speaker:he": set(),  # an unresolved mention is no speaker
+    "entity:lukashenko": {1},
+    "entity:putin": {1},  # a speaker is an entity the article names
+    "entity:nato": {0},
+    "entity:otan OR entity:nato": {0, 2},
+    "entity:minsk -speaker:putin": set(),
+    "nato -entity:nato": {1, 4},
+    "lang:en -speaker:stoltenberg": {1, 4},
+    "stoltenberg -speaker:stoltenberg": set(),
+    "speaker:stoltenberg OR entity:minsk": {0, 1, 3},
+    "speaker:president": set(),  # a title is not a name
+    "entity:general": set(),
 }
 
 
@@ -120,7 +166,7 @@ def test_search_and_match_agree(store: Store, query: str, expected: set[int]) ->
     want = {CORPUS[i].title or "" for i in expected}
     assert titles(store, query) == want
     node = parse_query(query)
-    assert {a.title for a in CORPUS if match(node, a.to_dict(), now=NOW)} == want
+    assert {str(d["title"]) for d in DOCS if match(node, d, now=NOW)} == want
 
 
 def test_text_hits_rank_by_relevance_and_snippet_shows_the_hit(store: Store) -> None:
@@ -164,10 +210,12 @@ def test_injection_looking_input_is_just_text(store: Store, query: str) -> None:
     assert store.count_articles() == len(CORPUS)
 
 
-def test_speaker_and_entity_are_not_searchable_yet(store: Store) -> None:
-    with pytest.raises(QueryError) as info:
-        store.search("nato speaker:Stoltenberg")
-    assert info.value.position == 5
-    assert "speaker: is not searchable yet (quotations come with issue #3)" in info.value.message
-    with pytest.raises(QueryError, match="entity: is not searchable yet"):
-        store.search(parse_query("entity:NATO"))
+def test_speakers_are_one_person_across_articles(store: Store) -> None:
+    stoltenberg = store.list_speakers("stoltenberg")
+    assert [(s.entity.canonical, s.quote_count) for s in stoltenberg] == [("Jens Stoltenberg", 2)]
+
+
+def test_article_names_are_what_speaker_and_entity_search(store: Store) -> None:
+    names = store.article_names(2)
+    assert names["speakers"] == ["Vladimir V. Putin", "Putin"]  # "President Putin" without title
+    assert set(names["entities"]) == {"Alexander Lukashenko", "Lukashenko", "Minsk", *names["speakers"]}

@@ -226,6 +226,33 @@ def test_match_without_published_date_fails_date_filters_both_ways() -> None:
     assert match(parse_query("nato -since:2000-01-01"), doc)
 
 
-def test_match_refuses_speaker_for_now() -> None:
-    with pytest.raises(QueryError, match="not searchable yet"):
-        match(parse_query("speaker:Stoltenberg"), DOC)
+SPOKEN = {
+    **DOC,
+    "speakers": ["Jens Stoltenberg", "Stoltenberg", "NATO Secretary General Jens Stoltenberg"],
+    "entities": ["Jens Stoltenberg", "Stoltenberg", "NATO", "Brussels", "Vladimir V. Putin", "Putin"],
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("speaker:stoltenberg", True),
+        ("speaker:STOLTENBERG", True),
+        ("speaker:stolt*", True),
+        ('speaker:"jens stoltenberg"', True),
+        ('speaker:"stoltenberg jens"', False),
+        ('speaker:"stoltenberg nato"', False),  # words of one name, not across two
+        ("speaker:putin", False),
+        ("entity:putin", True),
+        ('entity:"vladimir putin"', False),  # the V. sits between
+        ("entity:nato -speaker:putin", True),
+        ("entity:ukraine", False),
+    ],
+)
+def test_match_speaker_and_entity(query: str, expected: bool) -> None:
+    assert match(parse_query(query), SPOKEN, now=NOW) is expected
+
+
+def test_a_doc_without_speakers_matches_no_speaker() -> None:
+    assert not match(parse_query("speaker:stoltenberg"), DOC)
+    assert match(parse_query("nato -entity:nato"), DOC)

@@ -8,6 +8,7 @@ from wirewatch import __version__
 from wirewatch.cli.articles import extract, ingest, search, show
 from wirewatch.cli.common import WirewatchGroup
 from wirewatch.cli.demo import demo
+from wirewatch.cli.quotes import quotes, speakers
 from wirewatch.cli.sources import sources
 
 
@@ -17,7 +18,7 @@ def cli() -> None:
     """wirewatch: a self-hosted, real-time news monitor — who said what, as it happens."""
 
 
-for command in (extract, ingest, search, show, sources, demo):
+for command in (extract, quotes, ingest, search, show, speakers, sources, demo):
     cli.add_command(command)
 
 

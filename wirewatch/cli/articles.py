@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import os
 import sys
-from pathlib import Path
 
 import click
 
-from wirewatch.cli.common import db_option, echo_json, format_option, settings_for, store_for
+from wirewatch.cli.common import (
+    db_option,
+    echo_json,
+    format_option,
+    media_type_for,
+    read_input,
+    settings_for,
+    store_for,
+)
 from wirewatch.cli.progress import ProgressBar
-from wirewatch.errors import ExtractError, UsageError
+from wirewatch.cli.quotes import entities_text, quote_text
+from wirewatch.errors import UsageError
 from wirewatch.model import Article
 from wirewatch.pipeline import ingest as run_ingest
-
-_TEXT_SUFFIXES = {".txt", ".text"}
 
 
 @click.command()
@@ -28,10 +32,8 @@ def extract(file: str, url: str | None, fmt: str) -> None:
     from wirewatch.extract import extract_article
 
     settings = settings_for(None)
-    data = _read_input(file, settings.max_document_bytes)
-    name = file.removesuffix(".gz")
-    media_type = "text/plain" if Path(name).suffix.lower() in _TEXT_SUFFIXES else None
-    article = extract_article(data, url, media_type=media_type)
+    data = read_input(file, settings.max_document_bytes)
+    article = extract_article(data, url, media_type=media_type_for(file))
     if fmt == "json":
         echo_json(article.to_extract_dict())
     else:
@@ -64,6 +66,8 @@ def ingest(targets: tuple[str, ...], workers: int | None, db: str | None, fmt: s
         )
         for error in summary.errors:
             click.echo(f"  {error}", err=True)
+        for warning in summary.warnings:
+            click.echo(f"  warning: {warning}", err=True)
     sys.exit(1 if summary.failed else 0)
 
 
@@ -79,7 +83,9 @@ def search(query: str, limit: int, offset: int, db: str | None, fmt: str) -> Non
     \b
     Words, "phrases", AND / OR / NOT (or -word), (parentheses), prefix*, and fields:
       title:ukraine  source:reuters.com  lang:en  since:2024-01-01  until:7d
-    Example: wirewatch search 'title:nato (ukraine OR russia) -sport since:30d'
+      speaker:stoltenberg  speaker:"vladimir putin"  (who is quoted: any of their names)
+      entity:nato  (a person, organisation or place the article names)
+    Example: wirewatch search 'speaker:stoltenberg entity:ukraine since:30d'
     """
     settings = settings_for(db)
     with store_for(settings) as store:
@@ -103,14 +109,22 @@ def search(query: str, limit: int, offset: int, db: str | None, fmt: str) -> Non
 @db_option
 @format_option("text", "json")
 def show(article_id: int, db: str | None, fmt: str) -> None:
-    """Show one stored article by its ID."""
+    """Show one stored article by its ID, with its quotations and the entities it names."""
     settings = settings_for(db)
     with store_for(settings) as store:
         article = store.get_article(article_id)
-    if article is None:
-        raise UsageError(f"no article with id {article_id}")
+        if article is None:
+            raise UsageError(f"no article with id {article_id}")
+        quotes = store.quotes_for_article(article_id)
+        entities = store.entities_for_article(article_id)
     if fmt == "json":
-        echo_json(article.to_dict())
+        echo_json(
+            {
+                **article.to_dict(),
+                "quotes": [q.to_dict() for q in quotes],
+                "entities": [e.to_dict() for e in entities],
+            }
+        )
         return
     meta = [
         ("url", article.canonical_url or article.url),
@@ -126,27 +140,13 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
             click.echo(f"{key + ':':<11}{value}")
     click.echo()
     click.echo(article.text)
+    if quotes:
+        click.echo("\nQuotations\n")
+        click.echo("\n\n".join(quote_text(q) for q in quotes))
+    if entities:
+        click.echo("\nEntities\n")
+        click.echo(entities_text(entities))
 
 
 def _article_text(article: Article) -> str:
     return f"{article.title}\n\n{article.text}" if article.title else article.text
-
-
-def _read_input(file: str, cap: int) -> bytes:
-    try:
-        if file == "-":
-            data = sys.stdin.buffer.read(cap + 1)
-        else:
-            with open(file, "rb") as handle:
-                data = handle.read(cap + 1)
-    except OSError as exc:
-        raise UsageError(f"{file}: {exc.strerror or exc}") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
-                data = unzipped.read(cap + 1)
-        except (OSError, EOFError) as exc:
-            raise ExtractError(f"bad gzip data: {exc}", document=file) from None
-    if len(data) > cap:
-        raise ExtractError(f"larger than {cap} bytes", document=file)
-    return data

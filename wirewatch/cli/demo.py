@@ -19,6 +19,7 @@ DEMO_QUERIES = (
     "title:impeachment",
     "stadia OR google",
     "trade AND china -title:trump",
+    "speaker:stoltenberg",
 )
 
 
@@ -55,6 +56,9 @@ def demo(keep: Path | None) -> None:
                     click.echo(f"  {hit.article.id:>4}  {hit.article.title}")
                 if not hits:
                     click.echo("  (no match)")
+            click.secho("\n$ wirewatch speakers", fg="cyan")
+            for speaker in store.list_speakers(limit=5):
+                click.echo(f"  {speaker.quote_count:>4}  {speaker.entity.canonical}")
             seed = store.search('title:"Stoltenberg"', limit=1)
             if seed:
                 article = seed[0].article

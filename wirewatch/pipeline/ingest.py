@@ -1,10 +1,11 @@
-"""One-shot ingestion: targets (paths, URLs) → sources → fetch → extract → store.
+"""One-shot ingestion: targets (paths, URLs) → sources → fetch → extract → enrich → store.
 
 Each target expands into documents: a folder into files, a WARC into its records, a feed
 into its entries, a sitemap (index) into page URLs.  Every document is processed on its
 own: an error is recorded against it (document, stage, message) and the batch goes on.
 Each article is written in one transaction, so a crash leaves no half-written article and
 a re-run skips what is stored (by URL before fetching, by canonical URL or content after).
+An article whose enrichment failed is stored without quotations, with a warning.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Ingestor:
         self._settings = settings
         self._fetcher = fetcher
         self._owns_fetcher = fetcher is None
-        self._pool = ExtractPool(workers, settings.max_document_bytes)
+        self._pool = ExtractPool(workers, settings.max_document_bytes, enrich=settings.enrich)
         self._on_progress = on_progress
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -194,15 +195,18 @@ class Ingestor:
                     charset=result.charset,
                     fetched_at=result.fetched_at,
                 )
-            article, error = await self._pool.extract(raw)
-            if error is not None or article is None:
-                self.summary.record_error(error or DocumentError(document, "extract", "no article"))
+            processed = await self._pool.process(raw)
+            article = processed.article
+            if processed.error is not None or article is None:
+                self.summary.record_error(processed.error or DocumentError(document, "extract", "no article"))
                 return False
             urls = [u for u in (raw.location, raw.url) if u and is_url_like(u)]
-            added = self._store.add_article(article, urls=urls)
+            added = self._store.add_article(article, urls=urls, enrichment=processed.enrichment)
             if added.new:
                 self.summary.new += 1
                 self.summary.new_ids.append(added.id)
+                if processed.warning is not None:
+                    self.summary.warnings.append(processed.warning)
             else:
                 self.summary.duplicate += 1
         except Exception as exc:  # one broken document never stops a batch

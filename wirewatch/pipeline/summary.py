@@ -34,13 +34,18 @@ class DocumentError:
 
 @dataclass(slots=True)
 class IngestSummary:
-    """Counts over the documents of one run: seen = new + duplicate + failed."""
+    """Counts over the documents of one run: seen = new + duplicate + failed.
+
+    ``warnings`` are problems with documents that were stored all the same (an article
+    whose quotations could not be found is stored without them: stage ``enrich``).
+    """
 
     seen: int = 0
     new: int = 0
     duplicate: int = 0
     failed: int = 0
     errors: list[DocumentError] = field(default_factory=list)
+    warnings: list[DocumentError] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
 
     def record_error(self, error: DocumentError) -> None:
@@ -54,4 +59,5 @@ class IngestSummary:
             "duplicate": self.duplicate,
             "failed": self.failed,
             "errors": [e.to_dict() for e in self.errors],
+            "warnings": [w.to_dict() for w in self.warnings],
         }

@@ -1,7 +1,12 @@
 """CPU-heavy stages run here: in this process, or in a pool of worker processes.
 
-A worker never raises across the process boundary: exceptions do not pickle with their
-context, so it returns ``(article, None)`` or ``(None, error)`` instead.
+A worker extracts the article and, unless switched off (setting ``enrich``), finds its
+quotations and entities in the same process (spaCy loads once per worker process).  It
+never raises across the process boundary: exceptions do not pickle with their context,
+so it returns a ``Processed`` holding the article, its enrichment and any errors.
+
+An enrichment failure does not lose the article: it is stored without quotations and
+the failure is reported as a warning (stage ``enrich``), not as a failed document.
 """
 
 from __future__ import annotations
@@ -10,14 +15,30 @@ import asyncio
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from wirewatch.enrich import enrich_text
 from wirewatch.errors import ExtractError
 from wirewatch.extract import extract_article
-from wirewatch.model import Article, RawDocument
+from wirewatch.model import Article, Enrichment, RawDocument
 from wirewatch.pipeline.summary import DocumentError
 
-__all__ = ["ExtractPool", "extract_document"]
+__all__ = ["ExtractPool", "Processed", "extract_document", "process_document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What a worker made of one document.
+
+    ``article`` is None when extraction failed (``error`` says why); ``enrichment`` is
+    None when enrichment was off or failed (``warning`` says why, stage ``enrich``).
+    """
+
+    article: Article | None
+    enrichment: Enrichment | None = None
+    error: DocumentError | None = None
+    warning: DocumentError | None = None
 
 
 def extract_document(raw: RawDocument, max_bytes: int) -> tuple[Article | None, DocumentError | None]:
@@ -46,29 +67,46 @@ def extract_document(raw: RawDocument, max_bytes: int) -> tuple[Article | None, 
     )
 
 
-class ExtractPool:
-    """Runs ``extract_document`` inline (``workers == 1``) or in a process pool."""
+def process_document(raw: RawDocument, max_bytes: int, enrich: bool) -> Processed:
+    """Extract, then (when ``enrich``) find quotations and entities; never raises."""
+    article, error = extract_document(raw, max_bytes)
+    if article is None or not enrich:
+        return Processed(article, None, error)
+    try:
+        enrichment = enrich_text(article.text)
+    except Exception as exc:  # the article is worth storing without its quotations
+        document = raw.url or raw.location
+        message = DocumentError.from_exception(exc, document=document).message
+        return Processed(article, None, None, DocumentError(document, "enrich", message))
+    return Processed(article, enrichment)
 
-    def __init__(self, workers: int, max_bytes: int) -> None:
+
+class ExtractPool:
+    """Runs ``process_document`` inline (``workers == 1``) or in a process pool."""
+
+    def __init__(self, workers: int, max_bytes: int, *, enrich: bool = True) -> None:
         self._workers = max(1, workers)
         self._max_bytes = max_bytes
+        self._enrich = enrich
         self._executor: Executor | None = None
 
-    async def extract(self, raw: RawDocument) -> tuple[Article | None, DocumentError | None]:
+    async def process(self, raw: RawDocument) -> Processed:
         if self._workers == 1:
-            return extract_document(raw, self._max_bytes)
+            return process_document(raw, self._max_bytes, self._enrich)
         if self._executor is None:
             # forkserver: no fork of a process that runs threads (the event loop's resolver).
             context = multiprocessing.get_context("forkserver")
             self._executor = ProcessPoolExecutor(self._workers, mp_context=context)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor, extract_document, raw, self._max_bytes)
+            return await loop.run_in_executor(
+                self._executor, process_document, raw, self._max_bytes, self._enrich
+            )
         except BrokenProcessPool:
             # A worker died (a crash in a C parser): this document fails, the pool restarts.
             self.close()
             error = DocumentError(raw.url or raw.location, "extract", "worker process crashed")
-            return None, error
+            return Processed(None, None, error)
 
     def close(self) -> None:
         if self._executor is not None:

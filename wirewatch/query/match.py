@@ -1,11 +1,16 @@
-"""The pure-Python meaning of a query over an article dict (the store compiles the same tree to SQL)."""
+"""The pure-Python meaning of a query over an article dict (the store compiles the same tree to SQL).
+
+The dict is ``Article.to_dict()`` plus ``speakers`` (the names, canonical and aliases, of
+the speakers of its quotations) and ``entities`` (the names of the entities it names),
+each a list of strings (``Store.article_names`` gives both, a person's titles stripped);
+``speaker:``/``entity:`` match words within one name.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from wirewatch.query.parse import _error, format_query
 from wirewatch.query.tree import (
     And,
     DateValue,
@@ -82,23 +87,28 @@ def match(node: Node, doc: Mapping[str, object], *, now: datetime | None = None)
     return run(node)
 
 
+def _date_hit(name: str, value: DateValue, doc: Mapping[str, object], now: datetime) -> bool:
+    published = _as_utc(doc.get("published"))
+    if published is None:
+        return False
+    bound, inclusive = resolve_date(value, now, end=name == "until")
+    if name == "since":
+        return published >= bound
+    return published <= bound if inclusive else published < bound
+
+
 def _field_hit(
     field: Field, doc: Mapping[str, object], tokens: Callable[[str], list[str]], now: datetime
 ) -> bool:
     name, value = field.name, field.value
     if isinstance(value, DateValue):
-        published = _as_utc(doc.get("published"))
-        if published is None:
-            return False
-        bound, inclusive = resolve_date(value, now, end=name == "until")
-        if name == "since":
-            return published >= bound
-        return published <= bound if inclusive else published < bound
+        return _date_hit(name, value, doc, now)
     if name == "title":
         return _text_hit(value, [tokens("title")])
     if name in ("speaker", "entity"):
-        text = format_query(field)
-        raise _error(f"{name}: is not searchable yet (quotations come with issue #3)", text, 0)
+        names = doc.get("speakers" if name == "speaker" else "entities")
+        names = names if isinstance(names, list | tuple) else ()
+        return _text_hit(value, [[fold_token(t) for t in word_tokens(str(n))] for n in names])
     wanted = ascii_lower(value.text)
     if name == "lang":
         lang = ascii_lower(str(doc.get("language") or ""))

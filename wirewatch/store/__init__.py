@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from wirewatch.errors import StoreError
-from wirewatch.store.base import AddResult, SearchHit, Store
+from wirewatch.store.base import AddResult, SearchHit, SpeakerSummary, Store
 from wirewatch.store.sqlite import SQLiteStore, content_hash_of
 from wirewatch.store.urls import normalize_url
 
-__all__ = ["AddResult", "SQLiteStore", "SearchHit", "Store", "content_hash_of", "normalize_url", "open_store"]
+__all__ = [
+    "AddResult",
+    "SQLiteStore",
+    "SearchHit",
+    "SpeakerSummary",
+    "Store",
+    "content_hash_of",
+    "normalize_url",
+    "open_store",
+]
 
 
 def open_store(location: str) -> Store:

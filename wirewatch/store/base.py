@@ -8,10 +8,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from wirewatch.model import Article, Source
+from wirewatch.model import Article, Enrichment, Entity, Quote, Source
 from wirewatch.query import Node
 
-__all__ = ["AddResult", "SearchHit", "Store"]
+__all__ = ["AddResult", "SearchHit", "SpeakerSummary", "Store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +32,42 @@ class SearchHit:
     rank: float
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerSummary:
+    """A canonical speaker (a person entity with its aliases), how often and when last quoted.
+
+    ``last_quoted`` is the newest publication date of an article quoting them (the time it
+    was stored when no article has a date).
+    """
+
+    entity: Entity
+    quote_count: int
+    last_quoted: datetime | None
+
+
 class Store(Protocol):
     def add_article(
-        self, article: Article, *, content_hash: str | None = None, urls: Sequence[str] = ()
+        self,
+        article: Article,
+        *,
+        content_hash: str | None = None,
+        urls: Sequence[str] = (),
+        enrichment: Enrichment | None = None,
     ) -> AddResult: ...
+
+    def quotes_for_article(self, article_id: int) -> list[Quote]: ...
+
+    def entities_for_article(self, article_id: int) -> list[Entity]: ...
+
+    def article_names(self, article_id: int) -> dict[str, list[str]]:
+        """``{"speakers": [...], "entities": [...]}``: the names ``speaker:`` and ``entity:``
+        search for this article; ``article.to_dict() | article_names(id)`` is the dict
+        ``wirewatch.query.match`` reads."""
+        ...
+
+    def list_speakers(self, query: str | None = None, *, limit: int = 50) -> list[SpeakerSummary]: ...
+
+    def quotes_by_speaker(self, entity_id: int, limit: int = 50) -> list[Quote]: ...
 
     def knows_url(self, url: str) -> int | None: ...
 

@@ -5,7 +5,11 @@ same across full-text and metadata parts, at any nesting.  A text leaf becomes
 ``a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`` with an FTS5
 string made only of quoted tokens, so user input cannot break FTS5 syntax.  The text
 leaves that are not negated, ORed together, give the bm25 rank and the snippet.
-Every value is a bound parameter.
+``speaker:`` and ``entity:`` match words of an entity's names (``entity_aliases_fts``,
+the same tokenizer, over every alias with a person's titles stripped; the canonical name
+is always one of the aliases): a speaker of one of the article's quotations, or an
+entity the article names.  Every value is a bound
+parameter.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from wirewatch.errors import QueryError
 from wirewatch.query import (
     And,
     DateValue,
@@ -24,7 +27,6 @@ from wirewatch.query import (
     Phrase,
     Term,
     ascii_lower,
-    field_position,
     format_query,
     resolve_date,
     word_tokens,
@@ -39,7 +41,19 @@ _SOURCE_TEXT = (
     "coalesce(a.canonical_url, '') || char(10) || coalesce(a.site_name, ''))"
 )
 _LANG = "lower(coalesce(a.language, ''))"
-_UNSEARCHABLE = "{name}: is not searchable yet (quotations come with issue #3)"
+# articles quoting / naming an entity one of whose names (aliases) matches the FTS5 string
+_ENTITY_SQL = {
+    "speaker": (
+        "a.id IN (SELECT article_id FROM quotes WHERE speaker_entity_id IN ("
+        "SELECT entity_id FROM entity_aliases WHERE id IN ("
+        "SELECT rowid FROM entity_aliases_fts WHERE entity_aliases_fts MATCH ?)))"
+    ),
+    "entity": (
+        "a.id IN (SELECT article_id FROM article_entities WHERE entity_id IN ("
+        "SELECT entity_id FROM entity_aliases WHERE id IN ("
+        "SELECT rowid FROM entity_aliases_fts WHERE entity_aliases_fts MATCH ?)))"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +101,6 @@ class _Compiler:
 
     def field(self, node: Field, negated: bool) -> str:
         name, value = node.name, node.value
-        if name in ("speaker", "entity"):
-            raise QueryError(
-                _UNSEARCHABLE.format(name=name), query=self.text, position=field_position(self.text, name)
-            )
         if isinstance(value, DateValue):
             bound, inclusive = resolve_date(value, self.now, end=name == "until")
             op = ">=" if name == "since" else ("<=" if inclusive else "<")
@@ -98,6 +108,12 @@ class _Compiler:
             return f"(a.published_ts IS NOT NULL AND a.published_ts {op} ?)"
         if name == "title":
             return self.text_leaf(fts_string(value, "title"), negated)
+        if name in _ENTITY_SQL:
+            names = fts_string(value)
+            if names is None:
+                return "0"
+            self.params.append(names)
+            return _ENTITY_SQL[name]
         wanted = ascii_lower(value.text)
         if name == "lang":
             self.params.extend([wanted, len(wanted) + 1, wanted + "-"])

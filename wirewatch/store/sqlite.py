@@ -2,7 +2,9 @@
 
 An article is stored once: its URL, canonical URL and any alias URLs (normalised) all
 point at it in ``article_urls``, and its content hash is unique.  Adding it again by any
-of those returns the stored id and only records new alias URLs.
+of those returns the stored id and only records new alias URLs.  Its quotations and
+entities (``store/quotes.py``) are written in the same transaction, only when the
+article is new.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from wirewatch.errors import StoreError
-from wirewatch.model import Article, Source, SourceKind
+from wirewatch.model import Article, Enrichment, Entity, Quote, Source, SourceKind
 from wirewatch.query import Node, format_query, parse_query
-from wirewatch.store.base import AddResult, SearchHit
+from wirewatch.store import quotes
+from wirewatch.store.base import AddResult, SearchHit, SpeakerSummary
 from wirewatch.store.schema import migrate
 from wirewatch.store.search import compile_search
 from wirewatch.store.urls import normalize_url
@@ -51,6 +54,11 @@ def content_hash_of(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
+def _fold(value: object) -> str:
+    """SQL ``wirewatch_fold(x)``: case-folded, whitespace collapsed (Unicode-aware, unlike lower())."""
+    return " ".join(str(value).casefold().split()) if value is not None else ""
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -80,6 +88,7 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database: {exc}", document=path) from None
         self._conn.row_factory = sqlite3.Row
+        self._conn.create_function("wirewatch_fold", 1, _fold, deterministic=True)
         try:
             with self._guard():
                 self._conn.execute("PRAGMA busy_timeout = 5000")
@@ -115,7 +124,12 @@ class SQLiteStore:
     # -- articles ---------------------------------------------------------------------
 
     def add_article(
-        self, article: Article, *, content_hash: str | None = None, urls: Sequence[str] = ()
+        self,
+        article: Article,
+        *,
+        content_hash: str | None = None,
+        urls: Sequence[str] = (),
+        enrichment: Enrichment | None = None,
     ) -> AddResult:
         digest = content_hash or content_hash_of(article.text)
         keys: list[str] = []
@@ -146,6 +160,8 @@ class SQLiteStore:
                     values,
                 )
                 article_id = int(cursor.lastrowid or 0)
+                if enrichment is not None:
+                    quotes.write_enrichment(conn, article_id, enrichment)
             else:
                 article_id = existing
             conn.executemany(
@@ -196,6 +212,28 @@ class SQLiteStore:
             rank = -float(row["score"]) if row["score"] is not None else 0.0
             hits.append(SearchHit(article, snippet, rank))
         return hits
+
+    # -- quotations, speakers, entities -----------------------------------------------
+
+    def quotes_for_article(self, article_id: int) -> list[Quote]:
+        with self._guard() as conn:
+            return quotes.quotes_for_article(conn, article_id)
+
+    def entities_for_article(self, article_id: int) -> list[Entity]:
+        with self._guard() as conn:
+            return quotes.entities_for_article(conn, article_id)
+
+    def article_names(self, article_id: int) -> dict[str, list[str]]:
+        with self._guard() as conn:
+            return quotes.article_names(conn, article_id)
+
+    def list_speakers(self, query: str | None = None, *, limit: int = 50) -> list[SpeakerSummary]:
+        with self._guard() as conn:
+            return quotes.list_speakers(conn, query, limit)
+
+    def quotes_by_speaker(self, entity_id: int, limit: int = 50) -> list[Quote]:
+        with self._guard() as conn:
+            return quotes.quotes_by_speaker(conn, entity_id, limit)
 
     # -- sources and HTTP cache -------------------------------------------------------
 

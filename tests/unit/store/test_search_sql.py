@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from wirewatch.errors import QueryError
 from wirewatch.query import Phrase, Term, parse_query
 from wirewatch.store.search import compile_search, fts_string
 
@@ -33,14 +32,11 @@ def test_ranked_only_with_a_positive_text_part() -> None:
     assert not compile_search(parse_query("lang:en -nato"), now=NOW, limit=5, offset=0).ranked
 
 
-def test_speaker_is_refused_with_a_pointer() -> None:
-    with pytest.raises(QueryError) as info:
-        compile_search(
-            parse_query("nato speaker:Stoltenberg"),
-            now=NOW,
-            limit=5,
-            offset=0,
-            text="nato speaker:Stoltenberg",
-        )
-    assert info.value.position == 5
-    assert "speaker: is not searchable yet (quotations come with issue #3)" in info.value.message
+def test_speaker_and_entity_bind_an_fts_string_of_quoted_tokens() -> None:
+    compiled = compile_search(
+        parse_query("""speaker:"o'brien; DROP" entity:nato*"""), now=NOW, limit=5, offset=0
+    )
+    assert "DROP" not in compiled.sql and "brien" not in compiled.sql
+    assert '"o brien DROP"' in compiled.params and '"nato"*' in compiled.params
+    assert compiled.sql.count("?") == len(compiled.params)
+    assert not compiled.ranked

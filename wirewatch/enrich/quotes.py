@@ -1,0 +1,287 @@
+"""Every quotation in an article, with its kind, cue and speaker mention.
+
+``find_quotes(text)`` puts three readings together, paragraph by paragraph:
+
+* quotation marks (``marks.py``): the direct quotations;
+* cues read off the dependency parse (``attribute.py``): "X said CLAUSE", "according to
+  X", "X called on Y to …" give the speaker mention and the reported clause; a reported
+  clause holding quotation marks is a mixed quotation and swallows them;
+* a direct quotation takes the speaker of the nearest cue in its own sentence, else of
+  the fragment before it in the paragraph ("A," he said. "B."), of an attribution in the
+  sentence next to it, or of the paragraph whose quotation it continues.
+
+Nothing is guessed: a quotation with no cue near it has no speaker.  The resolver
+(``resolve.py``) then fills ``speaker.canonical``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from wirewatch.enrich.attribute import Cue, find_cues
+from wirewatch.enrich.marks import MarkSpan, find_marks
+from wirewatch.enrich.nlp import ParsedText, parse_text
+from wirewatch.model import Quote, QuoteKind, Speaker
+
+__all__ = ["find_quotes", "quote_kind"]
+
+Span = tuple[int, int]
+_QUOTE_CHARS = frozenset('"“”„«»')
+_HEADLINE = re.compile(r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,3}):[ \u00a0]+(\S.*)")
+_NAME_COLON = re.compile(r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,3})\s*:\s*$")
+_WORD = re.compile(r"\w+")
+SHORT_WORDS = 6  # a quoted stretch shorter than this must look like an utterance to count
+MAX_HEADLINE = 200
+# A paragraph that is only a quotation, after one whose quotation had a speaker, goes on
+# with that speaker (the news convention for a speaker's next paragraph).
+SOLO_INHERITS = True
+
+
+@dataclass(slots=True)
+class _Found:
+    span: Span
+    cue: Cue | None = None
+    speaker: Span | None = None
+    cue_span: Span | None = None
+    cue_text: str | None = None
+    confidence: float = 0.5
+    mark: MarkSpan | None = None
+
+
+def quote_kind(fragment: str) -> QuoteKind:
+    """Direct when enclosed in double quotation marks, mixed when holding some, else indirect."""
+    core = fragment.strip().rstrip(".,;:!?… ").strip()
+    if not any(c in _QUOTE_CHARS for c in core):
+        return QuoteKind.INDIRECT
+    if fragment.strip()[:1] in '"“„«' and core[-1:] in '"”»':
+        return QuoteKind.DIRECT
+    return QuoteKind.MIXED
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+class _Paragraph:
+    """One paragraph's doc, its cues and marks, in article character offsets."""
+
+    def __init__(self, text: str, start: int, doc: Any, marks: list[MarkSpan]) -> None:
+        self.text, self.start, self.doc, self.marks = text, start, doc, marks
+        self.cues = find_cues(doc)
+        self.sents = [self.chars((s.start, s.end)) for s in doc.sents]
+        self.lead_in: _Found | None = None
+
+    def closing_cue(self) -> _Found | None:
+        """The attribution a paragraph ending in a colon hands to the next one ("She went on:")."""
+        if not self.text[self.start : self.start + len(self.doc.text)].rstrip().endswith(":"):
+            return None
+        cues = [c for c in self.cues if c.kind in ("speech", "directive") and self.speaker(c) is not None]
+        return self.found((0, 0), cues[-1], 0.75) if cues else None
+
+    def chars(self, tokens: tuple[int, int]) -> Span:
+        first, last = self.doc[tokens[0]], self.doc[tokens[1] - 1]
+        return self.start + first.idx, self.start + last.idx + len(last.text)
+
+    def in_mark(self, span: Span) -> MarkSpan | None:
+        return next((m for m in self.marks if _overlap(span, (m.start, m.end)) > 0), None)
+
+    def sentence_of(self, pos: int) -> int:
+        return next((i for i, (s, e) in enumerate(self.sents) if s <= pos < e), len(self.sents) - 1)
+
+    def speaker(self, cue: Cue) -> Span | None:
+        if cue.speaker is None:
+            return None
+        span = self.chars(cue.speaker)
+        return None if self.in_mark(span) else span
+
+    def found(self, span: Span, cue: Cue, confidence: float) -> _Found:
+        cue_span = self.chars((cue.start, cue.end))
+        return _Found(span, cue, self.speaker(cue), cue_span, self.text[slice(*cue_span)], confidence)
+
+
+def _read_paragraph(par: _Paragraph, previous: _Found | None) -> list[_Found]:
+    """Direct, mixed and indirect quotations of one paragraph, with their attributions."""
+    direct: dict[int, _Found] = {m.start: _Found((m.start, m.end), mark=m) for m in par.marks}
+    reported: list[_Found] = []
+    speech_cues: list[Cue] = []
+    for cue in par.cues:
+        cue_span = par.chars((cue.start, cue.end))
+        if par.in_mark(cue_span):
+            continue  # a speech verb inside a quotation is the quoted speaker's
+        if cue.kind in ("speech", "directive"):
+            speech_cues.append(cue)
+        if cue.content is None:
+            continue
+        span = par.chars(cue.content)
+        inside = [m for m in par.marks if _overlap(span, (m.start, m.end)) > 0]
+        host = next(
+            (m for m in inside if _overlap(span, (m.start, m.end)) >= 0.8 * (span[1] - span[0])), None
+        )
+        if host is not None:
+            if (
+                cue.kind in ("speech", "directive")
+                and host.start in direct
+                and direct[host.start].cue is None
+            ):
+                direct[host.start] = replace(par.found(direct[host.start].span, cue, 0.9), mark=host)
+            continue
+        sent_end = par.sents[par.sentence_of(cue_span[0])][1]
+        swallowed = [
+            m for m in par.marks if span[0] <= m.start < max(span[1], sent_end) and m.start > span[0]
+        ]
+        swallowed += [m for m in inside if m not in swallowed]
+        if swallowed:
+            span = (span[0], max(span[1], *(m.end for m in swallowed)))
+            for m in swallowed:
+                direct.pop(m.start, None)
+        if len(_WORD.findall(par.text[slice(*span)])) < 2:
+            continue
+        confidence = 0.75 if cue.kind in ("speech", "according", "directive") else 0.5
+        reported.append(par.found(span, cue, confidence))
+    out: list[_Found] = []
+    for start in sorted(direct):
+        item = direct[start]
+        if item.cue is None:
+            _attribute_direct(par, item, speech_cues, out[-1] if out else previous)
+        if len(_WORD.findall(par.text[slice(*item.span)])) < SHORT_WORDS and not _utterance(par, item.span):
+            continue  # a quoted term or title, not a quotation
+        out.append(item)
+    return sorted(out + reported, key=lambda f: f.span)
+
+
+def _utterance(par: _Paragraph, span: Span) -> bool:
+    """A short quotation that stands as said: '"No," he said', 'said: "No."', not 'its "marbling"'."""
+    inner = par.text[span[0] : span[1]].rstrip("\"”»’' ")
+    before = par.text[max(par.start, span[0] - 2) : span[0]].strip()
+    if before.endswith(":"):
+        return True
+    opens = span[0] == par.start or before[-1:] in (".", "!", "?", "") or span[0] in (s for s, _ in par.sents)
+    return inner[-1:] in ",.!?…—-" and (opens or before.endswith(","))
+
+
+def _attribute_direct(par: _Paragraph, item: _Found, cues: list[Cue], before: _Found | None) -> None:
+    """Give a direct quotation the speaker of a cue near it, or leave it without one."""
+    span, mark = item.span, item.mark
+    first, last = par.sentence_of(span[0]), par.sentence_of(max(span[0], span[1] - 1))
+    near = [c for c in cues if first <= par.sentence_of(par.chars((c.start, c.end))[0]) <= last]
+    near = [c for c in near if "\n" not in par.text[slice(*_gap(par.chars((c.start, c.end)), span))]]
+    if near:
+        cue = min(near, key=lambda c: _distance(par.chars((c.start, c.end)), span))
+        _take(item, par.found(span, cue, 0.85))
+        return
+    if mark is not None and mark.continues and before is not None and before.speaker is not None:
+        _take(item, before, 0.75)
+        return
+    lead = par.text[par.start : span[0]]
+    colon = _NAME_COLON.search(lead)
+    if colon and lead.strip().endswith(":") and len(lead) < 80:
+        name = (par.start + colon.start(1), par.start + colon.end(1))
+        item.speaker, item.cue_text, item.confidence = name, ":", 0.7
+        item.cue_span = (par.start + colon.end(1), par.start + colon.end(1) + 1)
+        return
+    if before is not None and before.speaker is not None and before.span[0] >= par.start:
+        _take(item, before, 0.75)
+        return
+    opens_paragraph = span[0] == par.start
+    if opens_paragraph and par.lead_in is not None:
+        _take(item, par.lead_in, 0.75)
+        return
+    for index in (first - 1, last + 1):
+        if 0 <= index < len(par.sents):
+            near = [c for c in cues if par.sentence_of(par.chars((c.start, c.end))[0]) == index]
+            near = [c for c in near if par.speaker(c) is not None]
+            if near:
+                _take(item, par.found(span, near[-1] if index < first else near[0], 0.7))
+                return
+    if SOLO_INHERITS and opens_paragraph and before is not None and before.speaker is not None:
+        if any(c in _QUOTE_CHARS for c in par.text[slice(*before.span)]):
+            _take(item, before, 0.6)
+
+
+def _take(item: _Found, other: _Found, confidence: float | None = None) -> None:
+    item.cue, item.speaker, item.cue_span, item.cue_text = (
+        other.cue,
+        other.speaker,
+        other.cue_span,
+        other.cue_text,
+    )
+    item.confidence = confidence if confidence is not None else other.confidence
+
+
+def _gap(a: Span, b: Span) -> Span:
+    return (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
+
+
+def _distance(a: Span, b: Span) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _headline(text: str, parsed: ParsedText) -> Quote | None:
+    """ "Stoltenberg: NATO Remains Committed…" on the first line is an attribution."""
+    if not parsed.paragraphs:
+        return None
+    start = parsed.paragraphs[0].start
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    match = _HEADLINE.fullmatch(text[start:line_end].rstrip())
+    if match is None or line_end - start > MAX_HEADLINE:
+        return None
+    name = (start + match.start(1), start + match.end(1))
+    span = (start + match.start(2), start + match.end(2))
+    speaker = Speaker(text[slice(*name)], _proper(text[slice(*name)]), name)
+    fragment = text[slice(*span)]
+    return Quote(fragment, quote_kind(fragment), span, ":", (name[1], name[1] + 1), speaker, 0.7)
+
+
+def _proper(mention: str) -> str | None:
+    """The mention as canonical name until the resolver runs: proper names only."""
+    words = mention.split()
+    if (
+        words
+        and all(w[:1].isupper() for w in words)
+        and words[0].lower() not in ("he", "she", "the", "i", "we")
+    ):
+        return mention
+    return None
+
+
+def find_quotes(text: str, *, parsed: ParsedText | None = None) -> list[Quote]:
+    """Every quotation in ``text``; spans are [start, end) offsets with ``text[start:end] == quote.text``."""
+    parsed = parsed if parsed is not None else parse_text(text)
+    text = parsed.text
+    spans = [(p.start, p.end) for p in parsed.paragraphs]
+    marks = find_marks(text, spans)
+    headline = _headline(text, parsed)
+    found: list[_Found] = []
+    previous: _Found | None = None
+    lead_in: _Found | None = None
+    for para in parsed.paragraphs:
+        own = [m for m in marks if para.start <= m.start < para.end]
+        reader = _Paragraph(text, para.start, para.doc, own)
+        reader.lead_in = lead_in
+        items = _read_paragraph(reader, previous)
+        lead_in = reader.closing_cue()
+        if headline is not None:
+            items = [f for f in items if _overlap(f.span, headline.span) == 0]
+        found.extend(items)
+        previous = items[-1] if items else None
+    quotes = [headline] if headline is not None else []
+    for f in found:
+        fragment = text[slice(*f.span)]
+        speaker = None
+        if f.speaker is not None:
+            name = text[slice(*f.speaker)]
+            speaker = Speaker(name, _proper(name), f.speaker)
+        kind = quote_kind(fragment)
+        quotes.append(Quote(fragment, kind, f.span, f.cue_text, f.cue_span, speaker, f.confidence))
+    return _resolve(parsed, quotes)
+
+
+def _resolve(parsed: ParsedText, quotes: list[Quote]) -> list[Quote]:
+    try:
+        from wirewatch.enrich.resolve import resolve_speakers
+    except ImportError:
+        return quotes
+    return list(resolve_speakers(parsed, quotes))
