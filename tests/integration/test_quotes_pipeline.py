@@ -35,13 +35,26 @@ def test_an_enrichment_failure_stores_the_article_with_a_warning(
     assert summary.to_dict()["warnings"] == [warning.to_dict()]
 
 
-def test_process_document_returns_the_enrichment_with_the_article() -> None:
+def test_extract_then_enrich_in_two_steps() -> None:
     from wirewatch.model import RawDocument
 
     raw = RawDocument(location=str(SEED), content=SEED.read_bytes(), media_type="text/plain")
-    processed = workers.process_document(raw, 10_000_000, True)
-    assert processed.article is not None and processed.error is None and processed.warning is None
+    article, error = workers.extract_document(raw, 10_000_000)
+    assert article is not None and error is None
+    processed = workers.enrich_document(article, str(SEED))
+    assert processed.warning is None
     assert processed.enrichment is not None and processed.enrichment.quotes
-    off = workers.process_document(raw, 10_000_000, False)
-    assert off.article is not None and off.article.text == processed.article.text
-    assert off.enrichment is None
+
+
+def test_a_duplicate_costs_no_enrichment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings(env={}, overrides={"db": str(tmp_path / "w.db")})
+    with open_store(settings.db) as store:
+        first = ingest([str(SEED)], store, settings, workers=1)
+        assert first.new == 1
+
+        def must_not_run(text: str) -> Enrichment:
+            raise AssertionError("enrichment ran on an article that is stored already")
+
+        monkeypatch.setattr(workers, "enrich_text", must_not_run)
+        again = ingest([str(SEED)], store, settings, workers=1)
+        assert (again.new, again.duplicate, again.failed, again.warnings) == (0, 1, 0, [])

@@ -59,7 +59,7 @@ class Ingestor:
         self._settings = settings
         self._fetcher = fetcher
         self._owns_fetcher = fetcher is None
-        self._pool = ExtractPool(workers, settings.max_document_bytes, enrich=settings.enrich)
+        self._pool = ExtractPool(workers, settings.max_document_bytes)
         self._on_progress = on_progress
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -195,18 +195,23 @@ class Ingestor:
                     charset=result.charset,
                     fetched_at=result.fetched_at,
                 )
-            processed = await self._pool.process(raw)
-            article = processed.article
-            if processed.error is not None or article is None:
-                self.summary.record_error(processed.error or DocumentError(document, "extract", "no article"))
+            extracted = await self._pool.extract(raw)
+            article = extracted.article
+            if extracted.error is not None or article is None:
+                self.summary.record_error(extracted.error or DocumentError(document, "extract", "no article"))
                 return False
             urls = [u for u in (raw.location, raw.url) if u and is_url_like(u)]
-            added = self._store.add_article(article, urls=urls, enrichment=processed.enrichment)
+            warning = None
+            enrichment = None
+            if self._settings.enrich and self._store.find_duplicate(article, urls=urls) is None:
+                enriched = await self._pool.enrich(raw, article)  # only what is new costs NLP time
+                enrichment, warning = enriched.enrichment, enriched.warning
+            added = self._store.add_article(article, urls=urls, enrichment=enrichment)
             if added.new:
                 self.summary.new += 1
                 self.summary.new_ids.append(added.id)
-                if processed.warning is not None:
-                    self.summary.warnings.append(processed.warning)
+                if warning is not None:
+                    self.summary.warnings.append(warning)
             else:
                 self.summary.duplicate += 1
         except Exception as exc:  # one broken document never stops a batch

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from wirewatch.enrich import enrich_text
 from wirewatch.errors import ExtractError
@@ -24,7 +26,9 @@ from wirewatch.extract import extract_article
 from wirewatch.model import Article, Enrichment, RawDocument
 from wirewatch.pipeline.summary import DocumentError
 
-__all__ = ["ExtractPool", "Processed", "extract_document", "process_document"]
+T = TypeVar("T")
+
+__all__ = ["ExtractPool", "Processed", "WorkerCrashedError", "enrich_document", "extract_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,48 +71,55 @@ def extract_document(raw: RawDocument, max_bytes: int) -> tuple[Article | None, 
     )
 
 
-def process_document(raw: RawDocument, max_bytes: int, enrich: bool) -> Processed:
-    """Extract, then (when ``enrich``) find quotations and entities; never raises."""
-    article, error = extract_document(raw, max_bytes)
-    if article is None or not enrich:
-        return Processed(article, None, error)
+def enrich_document(article: Article, document: str) -> Processed:
+    """Find the quotations and entities of an extracted article; never raises."""
     try:
         enrichment = enrich_text(article.text)
     except Exception as exc:  # the article is worth storing without its quotations
-        document = raw.url or raw.location
         message = DocumentError.from_exception(exc, document=document).message
         return Processed(article, None, None, DocumentError(document, "enrich", message))
     return Processed(article, enrichment)
 
 
 class ExtractPool:
-    """Runs ``process_document`` inline (``workers == 1``) or in a process pool."""
+    """Runs the CPU stages inline (``workers == 1``) or in a process pool.
 
-    def __init__(self, workers: int, max_bytes: int, *, enrich: bool = True) -> None:
+    Extraction and enrichment are two calls, so that the pipeline can skip the costly
+    enrichment of an article it already has.
+    """
+
+    def __init__(self, workers: int, max_bytes: int) -> None:
         self._workers = max(1, workers)
         self._max_bytes = max_bytes
-        self._enrich = enrich
         self._executor: Executor | None = None
 
-    async def process(self, raw: RawDocument) -> Processed:
+    async def extract(self, raw: RawDocument) -> Processed:
+        article, error = await self._run(raw, extract_document, raw, self._max_bytes)
+        return Processed(article, None, error)
+
+    async def enrich(self, raw: RawDocument, article: Article) -> Processed:
+        return await self._run(raw, enrich_document, article, raw.url or raw.location)
+
+    async def _run(self, raw: RawDocument, func: Callable[..., T], *args: Any) -> T:
         if self._workers == 1:
-            return process_document(raw, self._max_bytes, self._enrich)
+            return func(*args)
         if self._executor is None:
             # forkserver: no fork of a process that runs threads (the event loop's resolver).
             context = multiprocessing.get_context("forkserver")
             self._executor = ProcessPoolExecutor(self._workers, mp_context=context)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(
-                self._executor, process_document, raw, self._max_bytes, self._enrich
-            )
+            return await loop.run_in_executor(self._executor, func, *args)
         except BrokenProcessPool:
             # A worker died (a crash in a C parser): this document fails, the pool restarts.
             self.close()
-            error = DocumentError(raw.url or raw.location, "extract", "worker process crashed")
-            return Processed(None, None, error)
+            raise WorkerCrashedError("worker process crashed", document=raw.url or raw.location) from None
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+class WorkerCrashedError(ExtractError):
+    """A worker process died on this document (counted as an extraction failure)."""

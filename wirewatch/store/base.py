@@ -71,6 +71,10 @@ class Store(Protocol):
 
     def knows_url(self, url: str) -> int | None: ...
 
+    def find_duplicate(self, article: Article, *, urls: Sequence[str] = ()) -> int | None:
+        """The stored article this one duplicates (same address or same text), if any."""
+        ...
+
     def get_article(self, article_id: int) -> Article | None: ...
 
     def search(

@@ -132,10 +132,7 @@ class SQLiteStore:
         enrichment: Enrichment | None = None,
     ) -> AddResult:
         digest = content_hash or content_hash_of(article.text)
-        keys: list[str] = []
-        for url in (article.canonical_url, article.url, *urls):
-            if url and url.strip() and (key := normalize_url(url)) not in keys:
-                keys.append(key)
+        keys = _url_keys(article, urls)
         with self._transaction() as conn:
             existing = self._find(conn, keys, digest)
             if existing is None:
@@ -180,6 +177,11 @@ class SQLiteStore:
                 return int(row[0])
         row = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
         return int(row[0]) if row is not None else None
+
+    def find_duplicate(self, article: Article, *, urls: Sequence[str] = ()) -> int | None:
+        keys = _url_keys(article, urls)
+        with self._guard() as conn:
+            return self._find(conn, keys, content_hash_of(article.text))
 
     def knows_url(self, url: str) -> int | None:
         with self._guard() as conn:
@@ -285,6 +287,15 @@ class SQLiteStore:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _url_keys(article: Article, urls: Sequence[str]) -> list[str]:
+    """The article's addresses, normalised, canonical first (the strongest identity)."""
+    keys: list[str] = []
+    for url in (article.canonical_url, article.url, *urls):
+        if url and url.strip() and (key := normalize_url(url)) not in keys:
+            keys.append(key)
+    return keys
 
 
 def _article(row: sqlite3.Row) -> Article:
