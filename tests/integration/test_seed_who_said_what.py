@@ -16,7 +16,9 @@ EXPECT = json.loads((CASES / "nato-stoltenberg-page.quotes.json").read_text(enco
 
 @pytest.fixture(scope="module")
 def quotes() -> list[Quote]:
-    article = wirewatch.extract_article((CASES / "nato-stoltenberg-page.txt").read_bytes(), media_type="text/plain")
+    article = wirewatch.extract_article(
+        (CASES / "nato-stoltenberg-page.txt").read_bytes(), media_type="text/plain"
+    )
     found = wirewatch.find_quotes(article.text)
     for quote in found:
         assert article.text[quote.span[0] : quote.span[1]] == quote.text

@@ -11,7 +11,7 @@ from typing import Any
 
 from wirewatch.enrich.cues import cue_class, inflections
 
-__all__ = ["Cue", "find_cues", "speaker_tokens", "trim_mention"]
+__all__ = ["Cue", "find_cues", "speaker_by_order", "speaker_tokens", "trim_mention"]
 
 Token = Any  # spacy.tokens.Token
 Doc = Any  # spacy.tokens.Doc
@@ -47,6 +47,9 @@ _EVALUATIVE_FORMS = frozenset(
         "question",
     )
     for form in inflections(base)
+)
+_SIDE_CLAUSE = frozenset(
+    ("though", "although", "while", "whereas", "according", "citing", "adding", "saying")
 )
 _OBJECTS = frozenset(("dobj", "oprd", "xcomp", "dative", "attr"))
 _ABOUT = frozenset(("of", "about", "as", "for", "on", "over", "against", "that"))
@@ -121,9 +124,21 @@ def speaker_tokens(verb: Token) -> tuple[int, int] | None:
         if node.dep_ not in _CLIMB or node.head is node:
             break
         node = node.head
+    return speaker_by_order(verb)
+
+
+def speaker_by_order(verb: Token) -> tuple[int, int] | None:
+    """The speaker by word order alone, for when the parse gives none or one inside a quotation."""
     return _inverted_subject(verb) or _preverbal_subject(verb)
 
 
+_OPENERS = frozenset(("”", '"', "’", "'", "»", ":", ",", "—", "--", "-"))
+_TIME_WORDS = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight last this
+    earlier later recently morning afternoon evening night week month year
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
 _NOMINAL = frozenset(("DET", "PROPN", "NOUN", "ADJ", "NUM"))
 _PERSONAL = frozenset(("he", "she", "they", "i", "we", "it"))
 
@@ -163,8 +178,8 @@ def _inverted_subject(verb: Token) -> tuple[int, int] | None:
     """ "…," said the secretary general / Continued Stone: the noun phrase after the verb."""
     doc = verb.doc
     before = doc[verb.i - 1] if verb.i > verb.sent.start else None
-    if before is not None and not before.is_punct and before.lower_ not in ("also", "then"):
-        return None
+    if before is not None and before.text not in _OPENERS and before.lower_ not in ("also", "then"):
+        return None  # "Flynn, an adviser, said Thursday": not inverted
     j = verb.i + 1
     if j < len(doc) and doc[j].lower_ in _PERSONAL:
         return j, j + 1
@@ -173,14 +188,16 @@ def _inverted_subject(verb: Token) -> tuple[int, int] | None:
         if doc[j].pos_ in ("PROPN", "NOUN"):
             last = j
         j += 1
-    return (verb.i + 1, last + 1) if last > verb.i else None
+    if last <= verb.i or doc[verb.i + 1].lower_ in _TIME_WORDS:
+        return None
+    return verb.i + 1, last + 1
 
 
 def _content_of(verb: Token) -> tuple[int, int] | None:
     """The reported clause of a speech verb: its clausal complement, or the clause it interrupts."""
     for child in verb.children:
         if child.dep_ == "ccomp":
-            return _edges(child, child)
+            return _cut_tail(verb.doc, _edges(child, child), verb.i)
     objects = [c for c in verb.rights if c.dep_ in _OBJECTS or (c.dep_ == "prep" and c.lower_ in _ABOUT)]
     if verb.lower_ not in _EVALUATIVE_FORMS:
         objects = [c for c in objects if c.dep_ == "prep" and c.lower_ in ("of", "about")]
@@ -188,11 +205,23 @@ def _content_of(verb: Token) -> tuple[int, int] | None:
         first, last = objects[0], objects[-1]
         lo = first.i + 1 if first.dep_ == "prep" and len(objects) == 1 else first.left_edge.i
         return _trim(verb.doc, lo, last.right_edge.i + 1)
-    if verb.dep_ in ("parataxis",) and verb.head.i < verb.i:
-        head = verb.head
-        end = verb.left_edge.i
-        return _trim(verb.doc, head.left_edge.i, end)
+    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+        return _trim(verb.doc, verb.head.left_edge.i, verb.left_edge.i)
+    if verb.dep_ == "parataxis":  # "X said" hung on the clause after it
+        return _cut_tail(verb.doc, _trim(verb.doc, verb.right_edge.i + 1, verb.head.right_edge.i + 1), verb.i)
     return None
+
+
+def _cut_tail(doc: Doc, span: tuple[int, int] | None, verb: int) -> tuple[int, int] | None:
+    """A reported clause without the side clause after it: '…NDAs, though she did not…'."""
+    if span is None:
+        return span
+    lo, hi = span
+    for k in range(max(lo + 2, verb + 1), hi - 1):
+        nxt = doc[k + 1]
+        if doc[k].text == "," and (nxt.lower_ in _SIDE_CLAUSE or (nxt.tag_ == "VBG" and nxt.dep_ == "advcl")):
+            return _trim(doc, lo, k)
+    return span
 
 
 def _directive_content(verb: Token) -> tuple[int, int] | None:
@@ -265,9 +294,28 @@ def find_cues(doc: Doc) -> list[Cue]:
             if kind == "directive":
                 cues.append(Cue(token.i, end, "directive", speaker, None))
                 continue
-        content = _content_of(token)
-        cues.append(Cue(token.i, token.i + 1, kind, speaker, content))
+        pieces = _parenthetical(token, speaker) if kind == "speech" else None
+        if pieces is not None:  # "The solution, the partner told them, was simple": two fragments
+            cues.extend(Cue(token.i, token.i + 1, kind, speaker, piece) for piece in pieces)
+            continue
+        cues.append(Cue(token.i, token.i + 1, kind, speaker, _content_of(token)))
     return cues
+
+
+def _parenthetical(verb: Token, speaker: tuple[int, int] | None) -> list[tuple[int, int]] | None:
+    """The clause around an attribution set off by commas: "X, SPEAKER said, Y" → X and Y."""
+    if speaker is None or any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        return None
+    doc, sent = verb.doc, verb.sent
+    lo, hi = min(speaker[0], verb.i), max(speaker[1], verb.i + 1)
+    while hi < sent.end and doc[hi].text != "," and hi - verb.i <= 3 and not doc[hi].is_punct:
+        hi += 1  # "the partner told them,"
+    if lo - 1 <= sent.start or hi >= sent.end - 1 or doc[lo - 1].text != "," or doc[hi].text != ",":
+        return None
+    before, after = _trim(doc, sent.start, lo - 1), _trim(doc, hi + 1, sent.end)
+    if before is None or after is None or all(t.is_punct for t in doc[after[0] : after[1]]):
+        return None
+    return [before, after]
 
 
 def _has_on(token: Token) -> bool:

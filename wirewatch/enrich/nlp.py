@@ -49,7 +49,11 @@ class Paragraph:
 
     @property
     def end(self) -> int:
-        return self.start + len(self.doc.text)
+        # the last token's end, not len(doc.text): that rebuilds the text on every call
+        if not len(self.doc):
+            return self.start
+        last = self.doc[-1]
+        return self.start + int(last.idx) + len(last.text_with_ws)
 
 
 @dataclass(frozen=True, slots=True)

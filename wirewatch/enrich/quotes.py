@@ -6,9 +6,14 @@
 * cues read off the dependency parse (``attribute.py``): "X said CLAUSE", "according to
   X", "X called on Y to …" give the speaker mention and the reported clause; a reported
   clause holding quotation marks is a mixed quotation and swallows them;
-* a direct quotation takes the speaker of the nearest cue in its own sentence, else of
-  the fragment before it in the paragraph ("A," he said. "B."), of an attribution in the
-  sentence next to it, or of the paragraph whose quotation it continues.
+* a direct quotation takes the speaker of the nearest cue in its own sentence (on its own
+  line), else of a colon lead ('Mr. Christie gloated: "…"', 'Rep. Gowdy (R-S.C.): "…"'), of
+  the fragment before it in the paragraph ("A," he said. "B."), of a paragraph ending in
+  "…went on to say:", of an attribution in the sentence next to it, of the quotation it
+  continues (multi-paragraph quotes, and a paragraph that is only a quotation after an
+  attributed one), or of a sign-off line below it ("- Bernie Sanders.").
+* a quoted stretch of fewer than ``SHORT_WORDS`` words that does not stand as an utterance
+  ('"No," he said') is a quoted term or title, not a quotation.
 
 Nothing is guessed: a quotation with no cue near it has no speaker.  The resolver
 (``resolve.py``) then fills ``speaker.canonical``.
@@ -18,11 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 
-from wirewatch.enrich.attribute import Cue, find_cues
+from wirewatch.enrich.attribute import Cue, find_cues, speaker_by_order, speaker_tokens
+from wirewatch.enrich.cues import cue_class
 from wirewatch.enrich.marks import MarkSpan, find_marks
-from wirewatch.enrich.nlp import ParsedText, parse_text
+from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text
 from wirewatch.model import Quote, QuoteKind, Speaker
 
 __all__ = ["find_quotes", "quote_kind"]
@@ -30,7 +35,9 @@ __all__ = ["find_quotes", "quote_kind"]
 Span = tuple[int, int]
 _QUOTE_CHARS = frozenset('"“”„«»')
 _HEADLINE = re.compile(r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,3}):[ \u00a0]+(\S.*)")
-_NAME_COLON = re.compile(r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,3})\s*:\s*$")
+_SIGN_OFF = re.compile(r"[-—–]+[ \u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})(?:[,.].*)?")
+_LAST_WORD = re.compile(r"(\w+)\s*,\s*$")  # 'he said, "No."'
+MAX_NAME_WORDS = 8  # "Rep. Trey Gowdy (R-S.C.):" before a quotation names its speaker
 _WORD = re.compile(r"\w+")
 SHORT_WORDS = 6  # a quoted stretch shorter than this must look like an utterance to count
 MAX_HEADLINE = 200
@@ -67,15 +74,15 @@ def _overlap(a: Span, b: Span) -> int:
 class _Paragraph:
     """One paragraph's doc, its cues and marks, in article character offsets."""
 
-    def __init__(self, text: str, start: int, doc: Any, marks: list[MarkSpan]) -> None:
-        self.text, self.start, self.doc, self.marks = text, start, doc, marks
-        self.cues = find_cues(doc)
-        self.sents = [self.chars((s.start, s.end)) for s in doc.sents]
+    def __init__(self, text: str, para: Paragraph, marks: list[MarkSpan]) -> None:
+        self.text, self.start, self.end, self.doc, self.marks = text, para.start, para.end, para.doc, marks
+        self.cues = find_cues(self.doc)
+        self.sents = [self.chars((s.start, s.end)) for s in self.doc.sents]
         self.lead_in: _Found | None = None
 
     def closing_cue(self) -> _Found | None:
         """The attribution a paragraph ending in a colon hands to the next one ("She went on:")."""
-        if not self.text[self.start : self.start + len(self.doc.text)].rstrip().endswith(":"):
+        if not self.text[self.start : self.end].rstrip().endswith(":"):
             return None
         cues = [c for c in self.cues if c.kind in ("speech", "directive") and self.speaker(c) is not None]
         return self.found((0, 0), cues[-1], 0.75) if cues else None
@@ -94,6 +101,9 @@ class _Paragraph:
         if cue.speaker is None:
             return None
         span = self.chars(cue.speaker)
+        if self.in_mark(span):  # "said on Fox's “Fox and Friends”": the parse took a quoted name
+            by_order = speaker_by_order(self.doc[cue.start])
+            span = self.chars(by_order) if by_order else span
         return None if self.in_mark(span) else span
 
     def found(self, span: Span, cue: Cue, confidence: float) -> _Found:
@@ -128,10 +138,8 @@ def _read_paragraph(par: _Paragraph, previous: _Found | None) -> list[_Found]:
                 direct[host.start] = replace(par.found(direct[host.start].span, cue, 0.9), mark=host)
             continue
         sent_end = par.sents[par.sentence_of(cue_span[0])][1]
-        swallowed = [
-            m for m in par.marks if span[0] <= m.start < max(span[1], sent_end) and m.start > span[0]
-        ]
-        swallowed += [m for m in inside if m not in swallowed]
+        later = [m for m in par.marks if span[1] <= m.start < sent_end and _runs_on(par, span[1], m.start)]
+        swallowed = inside + [m for m in later[:1] if m not in inside]
         if swallowed:
             span = (span[0], max(span[1], *(m.end for m in swallowed)))
             for m in swallowed:
@@ -151,6 +159,16 @@ def _read_paragraph(par: _Paragraph, previous: _Found | None) -> list[_Found]:
     return sorted(out + reported, key=lambda f: f.span)
 
 
+def _runs_on(par: _Paragraph, end: int, mark_start: int) -> bool:
+    """Whether a quotation after a reported clause continues it ('said the plan is "a disaster"').
+
+    Not when a cue or a colon introduces the quotation on its own ('…, O'Malley said: "No."').
+    """
+    if par.text[end:mark_start].rstrip().endswith(":"):
+        return False
+    return not any(end <= par.chars((c.start, c.end))[0] < mark_start for c in par.cues)
+
+
 def _utterance(par: _Paragraph, span: Span) -> bool:
     """A short quotation that stands as said: '"No," he said', 'said: "No."', not 'its "marbling"'."""
     inner = par.text[span[0] : span[1]].rstrip("\"”»’' ")
@@ -158,7 +176,9 @@ def _utterance(par: _Paragraph, span: Span) -> bool:
     if before.endswith(":"):
         return True
     opens = span[0] == par.start or before[-1:] in (".", "!", "?", "") or span[0] in (s for s, _ in par.sents)
-    return inner[-1:] in ",.!?…—-" and (opens or before.endswith(","))
+    said = _LAST_WORD.search(par.text[max(par.start, span[0] - 30) : span[0]])
+    introduced = said is not None and cue_class(said.group(1).lower()) in ("speech", "directive")
+    return inner[-1:] in ",.!?…—-" and (opens or introduced)
 
 
 def _attribute_direct(par: _Paragraph, item: _Found, cues: list[Cue], before: _Found | None) -> None:
@@ -174,12 +194,10 @@ def _attribute_direct(par: _Paragraph, item: _Found, cues: list[Cue], before: _F
     if mark is not None and mark.continues and before is not None and before.speaker is not None:
         _take(item, before, 0.75)
         return
-    lead = par.text[par.start : span[0]]
-    colon = _NAME_COLON.search(lead)
-    if colon and lead.strip().endswith(":") and len(lead) < 80:
-        name = (par.start + colon.start(1), par.start + colon.end(1))
-        item.speaker, item.cue_text, item.confidence = name, ":", 0.7
-        item.cue_span = (par.start + colon.end(1), par.start + colon.end(1) + 1)
+    colon = _colon_speaker(par, span)
+    if colon is not None:
+        item.speaker, item.cue_span, item.confidence = colon[0], colon[1], 0.7
+        item.cue_text = par.text[slice(*colon[1])]
         return
     if before is not None and before.speaker is not None and before.span[0] >= par.start:
         _take(item, before, 0.75)
@@ -195,9 +213,40 @@ def _attribute_direct(par: _Paragraph, item: _Found, cues: list[Cue], before: _F
             if near:
                 _take(item, par.found(span, near[-1] if index < first else near[0], 0.7))
                 return
-    if SOLO_INHERITS and opens_paragraph and before is not None and before.speaker is not None:
-        if any(c in _QUOTE_CHARS for c in par.text[slice(*before.span)]):
-            _take(item, before, 0.6)
+    quoted_before = before is not None and any(c in _QUOTE_CHARS for c in par.text[slice(*before.span)])
+    if (
+        SOLO_INHERITS
+        and opens_paragraph
+        and quoted_before
+        and before is not None
+        and before.speaker is not None
+    ):
+        _take(item, before, 0.6)
+
+
+def _colon_speaker(par: _Paragraph, span: Span) -> tuple[Span, Span] | None:
+    """(speaker, cue) of a quotation after a colon: 'Mr. Christie gloated: "…"', 'Jo Lott, author: "…"'."""
+    lead = par.text[par.start : span[0]].rstrip()
+    if not lead.endswith(":"):
+        return None
+    colon = par.start + len(lead) - 1
+    token = par.doc.char_span(colon - par.start, colon - par.start + 1)
+    if token is None:
+        return None
+    root = token.sent.root
+    if root.pos_ in ("VERB", "AUX") and par.chars((root.i, root.i + 1))[0] < colon:
+        subject = speaker_tokens(root)
+        if subject is not None and not par.in_mark(par.chars(subject)):
+            return par.chars(subject), par.chars((root.i, root.i + 1))
+    sentence_start = par.chars((token.sent.start, token.sent.start + 1))[0]
+    name = par.text[sentence_start:colon].strip()
+    if (
+        name[:1].isupper()
+        and len(_WORD.findall(name)) <= MAX_NAME_WORDS
+        and not par.in_mark((sentence_start, colon))
+    ):
+        return (sentence_start, sentence_start + len(name)), (colon, colon + 1)
+    return None
 
 
 def _take(item: _Found, other: _Found, confidence: float | None = None) -> None:
@@ -230,7 +279,7 @@ def _headline(text: str, parsed: ParsedText) -> Quote | None:
         return None
     name = (start + match.start(1), start + match.end(1))
     span = (start + match.start(2), start + match.end(2))
-    speaker = Speaker(text[slice(*name)], _proper(text[slice(*name)]), name)
+    speaker = Speaker(text[slice(*name)], None, name)
     fragment = text[slice(*span)]
     return Quote(fragment, quote_kind(fragment), span, ":", (name[1], name[1] + 1), speaker, 0.7)
 
@@ -258,8 +307,14 @@ def find_quotes(text: str, *, parsed: ParsedText | None = None) -> list[Quote]:
     previous: _Found | None = None
     lead_in: _Found | None = None
     for para in parsed.paragraphs:
-        own = [m for m in marks if para.start <= m.start < para.end]
-        reader = _Paragraph(text, para.start, para.doc, own)
+        end = para.end
+        own = [m for m in marks if para.start <= m.start < end]
+        sign_off = _SIGN_OFF.fullmatch(text[para.start : end])
+        if sign_off and previous is not None and previous.speaker is None and previous.mark is not None:
+            # "“…”⏎⏎- Bernie Sanders." signs the quotation above
+            previous.speaker = (para.start + sign_off.start(1), para.start + sign_off.end(1))
+            previous.cue_span, previous.cue_text, previous.confidence = (para.start, para.start + 1), "-", 0.7
+        reader = _Paragraph(text, para, own)
         reader.lead_in = lead_in
         items = _read_paragraph(reader, previous)
         lead_in = reader.closing_cue()
@@ -273,15 +328,22 @@ def find_quotes(text: str, *, parsed: ParsedText | None = None) -> list[Quote]:
         speaker = None
         if f.speaker is not None:
             name = text[slice(*f.speaker)]
-            speaker = Speaker(name, _proper(name), f.speaker)
+            speaker = Speaker(name, None, f.speaker)
         kind = quote_kind(fragment)
         quotes.append(Quote(fragment, kind, f.span, f.cue_text, f.cue_span, speaker, f.confidence))
     return _resolve(parsed, quotes)
 
 
 def _resolve(parsed: ParsedText, quotes: list[Quote]) -> list[Quote]:
+    """Canonical speakers from the resolver; without it, a proper-name mention stands for itself."""
     try:
         from wirewatch.enrich.resolve import resolve_speakers
-    except ImportError:
-        return quotes
+    except ImportError:  # pragma: no cover - the resolver ships with this module
+        return [_self_named(q) for q in quotes]
     return list(resolve_speakers(parsed, quotes))
+
+
+def _self_named(quote: Quote) -> Quote:
+    if quote.speaker is None:
+        return quote
+    return replace(quote, speaker=replace(quote.speaker, canonical=_proper(quote.speaker.name)))

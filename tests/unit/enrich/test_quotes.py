@@ -167,3 +167,43 @@ def test_spans_match_text() -> None:
 )
 def test_quote_kind_rule(fragment: str, kind: QuoteKind) -> None:
     assert quote_kind(fragment) == kind
+
+
+def test_quotation_after_a_colon_takes_the_subject_before_it() -> None:
+    text = "Governor Ruth Mills gloated: “I told you the bill would pass.”"
+    quote = quote_with(find_quotes(text), "I told you the bill")
+    assert (mention(quote), quote.cue) == ("Governor Ruth Mills", "gloated")
+
+
+def test_sign_off_line_names_the_quotation_above() -> None:
+    text = "“Our schools need more teachers, not more forms.”\n\n- Maria Gonzalez, Phoenix."
+    quote = quote_with(find_quotes(text), "Our schools need")
+    assert mention(quote) == "Maria Gonzalez"
+
+
+def test_quotation_after_a_paragraph_ending_in_a_colon() -> None:
+    text = "Senator Alan Price went on to say:\n\n“We cannot keep paying for roads we never build.”"
+    quote = quote_with(find_quotes(text), "We cannot keep paying")
+    assert mention(quote) == "Senator Alan Price"
+
+
+def test_reported_clause_does_not_swallow_a_quotation_introduced_by_its_own_cue() -> None:
+    text = "Asked to describe the plan, Chief Ana Ruiz said, “Not going to go into that.”"
+    quote = quote_with(find_quotes(text), "Not going to go into that")
+    assert quote.kind == QuoteKind.DIRECT
+    assert mention(quote) == "Chief Ana Ruiz"
+
+
+def test_parenthetical_attribution_splits_the_reported_clause() -> None:
+    text = "The solution, the adviser told them, was to sell the shares before the vote."
+    quotes = find_quotes(text)
+    before, after = quote_with(quotes, "The solution"), quote_with(quotes, "was to sell the shares")
+    assert before is not after
+    assert mention(before) == mention(after) == "the adviser"
+    assert before.kind == after.kind == QuoteKind.INDIRECT
+
+
+def test_reported_clause_stops_before_a_side_clause() -> None:
+    text = "Spokeswoman Hope Diaz said all staff sign the agreement, though she did not discuss its terms."
+    quote = quote_with(find_quotes(text), "all staff sign the agreement")
+    assert "though" not in quote.text
