@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["canonical_name", "person_key", "same_person", "strip_titles", "title_gender"]
 
@@ -173,24 +174,30 @@ MALE_TITLES = frozenset(["mr", "sir", "lord", "king", "prince", "father", "broth
 FEMALE_TITLES = frozenset(["mrs", "ms", "miss", "dame", "lady", "madam", "queen", "princess", "sister"])
 _SEGMENT_BREAK = re.compile(r"[,;()\[\]]|\s[-–—]\s")
 _EDGE_PUNCT = "\"'“”‘’«».,:!?*"
+_POSSESSIVE = re.compile(r"['’]s$")
+_INITIAL = re.compile(r"(?:\w\.)+\w?\.?|\w")
+# The functions below are pure and see the same few names over and over (every pair of
+# mentions in an article is compared): cached, they cost a dict look-up.
+_CACHE = 8192
 
 
+@lru_cache(maxsize=_CACHE)
 def _word(token: str) -> str:
     """The bare lower-case word of a token: "Mr." -> "mr", "Putin’s" -> "putin"."""
     token = token.strip(_EDGE_PUNCT)
-    token = re.sub(r"['’]s$", "", token)
+    token = _POSSESSIVE.sub("", token)
     return token.strip(_EDGE_PUNCT).lower()
 
 
 def _is_initial(token: str) -> bool:
     word = token.strip(_EDGE_PUNCT)
-    return bool(re.fullmatch(r"(?:\w\.)+\w?\.?|\w", word)) and len(word.replace(".", "")) <= 2
+    return bool(_INITIAL.fullmatch(word)) and len(word.replace(".", "")) <= 2
 
 
 def _clean(token: str) -> str:
     """A token as shown in a name: quotes and possessive dropped, an initial keeps its dot."""
     token = token.strip('"“”‘’«»,:;!?*')
-    token = re.sub(r"['’]s$", "", token)
+    token = _POSSESSIVE.sub("", token)
     return token.strip("'’") if token.endswith(("'", "’")) else token
 
 
@@ -236,6 +243,7 @@ def _name_tokens(segment: str) -> list[str]:
     return [_clean(t) for t in tokens[start:end]]
 
 
+@lru_cache(maxsize=_CACHE)
 def strip_titles(name: str) -> str:
     """The name without titles, offices and apposition; "" when only a role is left.
 
@@ -251,6 +259,7 @@ def strip_titles(name: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=_CACHE)
 def title_gender(name: str) -> str | None:
     """ "m" or "f" when a title says so (Mr., Mrs., Ms., Sir, Queen...), else None."""
     for token in str(name).split():
@@ -268,7 +277,8 @@ def _fold(word: str) -> str:
     return unicodedata.normalize("NFC", kept).lower()
 
 
-def _key_tokens(name: str) -> tuple[list[str], set[str]]:
+@lru_cache(maxsize=_CACHE)
+def _key_tokens(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """(full name words folded to ascii-ish lower case, middle initials)."""
     words: list[str] = []
     initials: set[str] = set()
@@ -282,7 +292,7 @@ def _key_tokens(name: str) -> tuple[list[str], set[str]]:
             words.append(folded)
     while words and words[-1] in PARTICLES:  # "de" left alone once an initial went
         words.pop()
-    return words, initials
+    return tuple(words), frozenset(initials)
 
 
 def person_key(name: str) -> str:

@@ -198,10 +198,13 @@ def _gender_ok(gender: str | None, cluster: list[NameMention]) -> bool:
     return gender is None or all(o.gender in (None, gender) for o in cluster)
 
 
-def find_entities(parsed: ParsedText) -> list[Entity]:
-    """One Entity per person, organisation or place, in order of first mention."""
+def find_entities(parsed: ParsedText, mentions: list[NameMention] | None = None) -> list[Entity]:
+    """One Entity per person, organisation or place, in order of first mention.
+
+    ``mentions`` are ``find_name_mentions(parsed)`` when the caller has them already.
+    """
     groups: dict[tuple[EntityKind, str], list[NameMention]] = {}
-    for m in find_name_mentions(parsed):
+    for m in find_name_mentions(parsed) if mentions is None else mentions:
         key = m.cluster if m.kind == EntityKind.PERSON else " ".join(m.name.lower().split())
         groups.setdefault((m.kind, key), []).append(m)
     entities = []

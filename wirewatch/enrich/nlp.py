@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from wirewatch.enrich.attributes import speed_up_attribute_ruler
 from wirewatch.errors import EnrichError
 
 __all__ = [
@@ -70,7 +71,9 @@ def load_nlp() -> Any:
             module = importlib.import_module(name)
         except ImportError:
             continue
-        return module.load(disable=list(DISABLED))
+        nlp = module.load(disable=list(DISABLED))
+        speed_up_attribute_ruler(nlp)  # same annotations, a quarter of the time
+        return nlp
     raise EnrichError("no English spaCy model installed (en_core_web_sm 3.8.0: `make setup` installs it)")
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from wirewatch.enrich.attribute import Cue, find_cues, speaker_by_order, speaker_tokens
 from wirewatch.enrich.cues import cue_class
+from wirewatch.enrich.entities import NameMention
 from wirewatch.enrich.marks import MarkSpan, find_marks
 from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text
 from wirewatch.model import Quote, QuoteKind, Speaker
@@ -296,8 +297,13 @@ def _proper(mention: str) -> str | None:
     return None
 
 
-def find_quotes(text: str, *, parsed: ParsedText | None = None) -> list[Quote]:
-    """Every quotation in ``text``; spans are [start, end) offsets with ``text[start:end] == quote.text``."""
+def find_quotes(
+    text: str, *, parsed: ParsedText | None = None, mentions: list[NameMention] | None = None
+) -> list[Quote]:
+    """Every quotation in ``text``; spans are [start, end) offsets with ``text[start:end] == quote.text``.
+
+    ``mentions`` are ``entities.find_name_mentions(parsed)`` when the caller has them already.
+    """
     parsed = parsed if parsed is not None else parse_text(text)
     text = parsed.text
     spans = [(p.start, p.end) for p in parsed.paragraphs]
@@ -331,16 +337,16 @@ def find_quotes(text: str, *, parsed: ParsedText | None = None) -> list[Quote]:
             speaker = Speaker(name, None, f.speaker)
         kind = quote_kind(fragment)
         quotes.append(Quote(fragment, kind, f.span, f.cue_text, f.cue_span, speaker, f.confidence))
-    return _resolve(parsed, quotes)
+    return _resolve(parsed, quotes, mentions)
 
 
-def _resolve(parsed: ParsedText, quotes: list[Quote]) -> list[Quote]:
+def _resolve(parsed: ParsedText, quotes: list[Quote], mentions: list[NameMention] | None) -> list[Quote]:
     """Canonical speakers from the resolver; without it, a proper-name mention stands for itself."""
     try:
         from wirewatch.enrich.resolve import resolve_speakers
     except ImportError:  # pragma: no cover - the resolver ships with this module
         return [_self_named(q) for q in quotes]
-    return list(resolve_speakers(parsed, quotes))
+    return list(resolve_speakers(parsed, quotes, mentions))
 
 
 def _self_named(quote: Quote) -> Quote:

@@ -67,10 +67,10 @@ def _role_words(tokens: Any) -> tuple[str, ...]:
 
 
 class _Article:
-    def __init__(self, parsed: ParsedText, speaker_spans: list[Span]) -> None:
+    def __init__(self, parsed: ParsedText, speaker_spans: list[Span], mentions: list[NameMention]) -> None:
         self.parsed = parsed
         self.starts = [p.start for p in parsed.paragraphs]
-        self.mentions = find_name_mentions(parsed)
+        self.mentions = mentions
         self.people = [m for m in self.mentions if m.kind == EntityKind.PERSON]
         self.gender: dict[str, str] = {m.cluster: m.gender for m in self.people if m.gender}
         self.masks = [quoted_mask(p.doc.text) for p in parsed.paragraphs]
@@ -80,6 +80,7 @@ class _Article:
         self.refs: list[_Ref] = []
         self.resolved: dict[int, str | None] = {}  # pronoun or role token start -> canonical
         self.votes: Counter[tuple[str, str]] = Counter()
+        self.events: list[tuple[int, str, Any]] | None = None  # the same for both walks
         self._walk(speaker_spans)
         # Second pass: a person most often called "he" in the first is male, and so on.
         self.gender = {m.cluster: m.gender for m in self.people if m.gender}
@@ -113,7 +114,9 @@ class _Article:
 
     def _walk(self, speaker_spans: list[Span]) -> None:
         """Go through the article once, in order: names, then roles and pronouns resolved."""
-        for start, what, item in self._events():
+        if self.events is None:
+            self.events = self._events()
+        for start, what, item in self.events:
             speaker = any(s <= start < e for s, e in speaker_spans)
             if what == "name":
                 canonical: str | None = item.cluster
@@ -157,7 +160,8 @@ class _Article:
         """The person introduced with the role a definite, singular noun phrase names."""
         if chunk.root.tag_ in PLURAL_TAGS or chunk[0].lower_ not in DEFINITE:
             return None
-        if any(m.span[0] < pos + len(chunk.text) and pos < m.span[1] for m in self.people):
+        end = pos + len(chunk.text)
+        if any(m.span[0] < end and pos < m.span[1] for m in self.people):
             return None
         words = _role_words(chunk)
         if not words:
@@ -232,14 +236,17 @@ class _Article:
         return (self.resolved[pos] if pos in self.resolved else self.role_holder(span, pos)), ROLE
 
 
-def resolve_speakers(parsed: ParsedText, quotes: list[Quote]) -> list[Quote]:
+def resolve_speakers(
+    parsed: ParsedText, quotes: list[Quote], mentions: list[NameMention] | None = None
+) -> list[Quote]:
     """The quotes with ``speaker.canonical`` filled where the mention resolves to a person.
 
     An unresolved speaker keeps ``canonical=None``; a canonical already set is kept.  The
     confidence is scaled by how the speaker was resolved (a quote's 0.0 counts as 1.0).
+    ``mentions`` are ``find_name_mentions(parsed)`` when the caller has them already.
     """
     spans = [q.speaker.span for q in quotes if q.speaker and q.speaker.span]
-    article = _Article(parsed, spans)
+    article = _Article(parsed, spans, find_name_mentions(parsed) if mentions is None else mentions)
     out = []
     for quote in quotes:
         speaker = quote.speaker

@@ -1,0 +1,159 @@
+"""A faster matcher for the model's ``attribute_ruler``: the same rules, looked up by tag.
+
+``en_core_web_sm``'s attribute ruler (tag -> POS and morphology, a few word exceptions)
+runs its 179 rules through spaCy's general ``Matcher``, which costs as much as the whole
+shared tok2vec.  Every rule is one or two tokens tested on TAG, LOWER, DEP or IS_SPACE
+with a plain value, IN, NOT_IN or REGEX, so candidates can be found by a dictionary look-up on
+the tag and the lower-case form.  ``AttributeTable(ruler).match`` returns the matches in
+the ruler's own format and order (rule by rule, later rules win), and the ruler still
+sets the attributes: the annotations are identical.  A rule using anything else makes
+``AttributeTable`` refuse (``ValueError``) and the ruler keeps its own matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["AttributeTable", "speed_up_attribute_ruler"]
+
+KNOWN = 200_000  # (tag, word, dep, space) keys whose candidate rules are remembered
+_KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
+_Rule = tuple[int, int, tuple[tuple[tuple[str, Any], ...], ...]]  # (rule index, match id, token specs)
+
+
+def _fits(columns: dict[str, list[int]], i: int, spec: tuple[tuple[str, Any], ...], strings: Any) -> bool:
+    """Whether token ``i`` passes the tests of ``spec`` (values as string hashes, as in the doc)."""
+    for key, want in spec:
+        value = columns[key][i]
+        if isinstance(want, tuple):
+            op, values = want
+            if op == "REGEX":
+                if not values.search(strings[value]):
+                    return False
+            elif (value in values) != (op == "IN"):
+                return False
+        elif value != want:
+            return False
+    return True
+
+
+def _spec(token_pattern: dict[str, Any], strings: Any) -> tuple[tuple[str, Any], ...]:
+    if not token_pattern or set(token_pattern) - _KEYS:
+        raise ValueError(f"attribute rule not supported: {token_pattern}")
+    out: list[tuple[str, Any]] = []
+    for key, test in token_pattern.items():
+        want: Any
+        if isinstance(test, dict):
+            if len(test) != 1 or next(iter(test)) not in ("IN", "NOT_IN", "REGEX"):
+                raise ValueError(f"attribute rule not supported: {token_pattern}")
+            op, values = next(iter(test.items()))
+            want = (op, re.compile(values) if op == "REGEX" else frozenset(_hash(v, strings) for v in values))
+        elif not isinstance(test, str | bool):
+            raise ValueError(f"attribute rule not supported: {token_pattern}")
+        else:
+            want = _hash(test, strings)
+        out.append((key, want))
+    return tuple(out)
+
+
+def _values(want: Any) -> frozenset[int] | None:
+    """The values a test accepts when it lists them: a plain value or IN."""
+    if isinstance(want, int):
+        return frozenset([want])
+    if isinstance(want, tuple) and want[0] == "IN":
+        return frozenset(want[1])
+    return None
+
+
+def _hash(value: str | bool, strings: Any) -> int:
+    """A test value as ``Doc.to_array`` gives it: a string's hash, a flag's 0 or 1."""
+    if isinstance(value, bool):
+        return int(value)
+    return int(strings.add(value))
+
+
+class AttributeTable:
+    """The ruler's rules indexed by the first token's tag or lower-case form."""
+
+    def __init__(self, ruler: Any) -> None:
+        self.strings = ruler.vocab.strings
+        self.by_both: dict[tuple[int, int], list[_Rule]] = {}
+        self.by_tag: dict[int, list[_Rule]] = {}
+        self.by_lower: dict[int, list[_Rule]] = {}
+        self.by_dep: dict[int, list[_Rule]] = {}
+        self.on_space: list[_Rule] = []
+        self.anywhere: list[_Rule] = []
+        self.known: dict[tuple[int, int, int, int], list[_Rule]] = {}
+        strings = ruler.vocab.strings
+        for index, rule in enumerate(ruler.patterns):
+            match_id = strings[str(index)]
+            for pattern in rule["patterns"]:
+                specs = tuple(_spec(t, strings) for t in pattern)
+                entry = (index, match_id, specs)
+                first = dict(specs[0])
+                tags, words = _values(first.get("TAG")), _values(first.get("LOWER"))
+                if tags and words:
+                    for key in ((t, w) for t in tags for w in words):
+                        self.by_both.setdefault(key, []).append(entry)
+                elif tags:
+                    for tag in tags:
+                        self.by_tag.setdefault(tag, []).append(entry)
+                elif words:
+                    for word in words:
+                        self.by_lower.setdefault(word, []).append(entry)
+                elif _values(first.get("DEP")):
+                    for dep in _values(first.get("DEP")) or ():
+                        self.by_dep.setdefault(dep, []).append(entry)
+                elif first.get("IS_SPACE") == 1 and "TAG" not in first:
+                    self.on_space.append(entry)
+                else:
+                    self.anywhere.append(entry)
+
+    def candidates(self, tag: int, word: int, dep: int, space: int) -> list[_Rule]:
+        """The rules a token with these values may start, remembered (up to ``KNOWN`` keys)."""
+        found = (
+            self.by_both.get((tag, word), [])
+            + self.by_tag.get(tag, [])
+            + self.by_lower.get(word, [])
+            + self.by_dep.get(dep, [])
+            + (self.on_space if space else [])
+            + self.anywhere
+        )
+        if len(self.known) >= KNOWN:
+            self.known.clear()
+        self.known[tag, word, dep, space] = found
+        return found
+
+    def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
+        """(rule index, match id, start, end) of every match, sorted as the ruler sorts them."""
+        found: set[tuple[int, int, int, int]] = set()
+        table = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist() if len(doc) else []
+        columns: dict[str, list[int]] = {
+            key: [row[k] for row in table] for k, key in enumerate(("TAG", "LOWER", "DEP", "IS_SPACE"))
+        }
+        n = len(doc)
+        rows = zip(columns["TAG"], columns["LOWER"], columns["DEP"], columns["IS_SPACE"], strict=True)
+        for i, key in enumerate(rows):
+            candidates = self.known.get(key)
+            if candidates is None:
+                candidates = self.candidates(*key)
+            for index, match_id, specs in candidates:
+                end = i + len(specs)
+                if end <= n and all(
+                    _fits(columns, i + k, spec, self.strings) for k, spec in enumerate(specs)
+                ):
+                    found.add((index, match_id, i, end))
+        return sorted(found)
+
+
+def speed_up_attribute_ruler(nlp: Any) -> None:
+    """Give the pipeline's attribute ruler the table look-up; leave it as is when it cannot."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe("attribute_ruler")
+    try:
+        table = AttributeTable(ruler)
+    except ValueError:
+        return
+    ruler.match = table.match
