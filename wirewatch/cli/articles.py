@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -11,7 +12,6 @@ from wirewatch.cli.common import (
     db_option,
     echo_json,
     format_option,
-    media_type_for,
     read_input,
     settings_for,
     store_for,
@@ -21,6 +21,7 @@ from wirewatch.cli.quotes import entities_text, quote_text
 from wirewatch.errors import UsageError
 from wirewatch.model import Article
 from wirewatch.pipeline import ingest as run_ingest
+from wirewatch.sources.files import media_type_for
 
 
 @click.command()
@@ -33,7 +34,7 @@ def extract(file: str, url: str | None, fmt: str) -> None:
 
     settings = settings_for(None)
     data = read_input(file, settings.max_document_bytes)
-    article = extract_article(data, url, media_type=media_type_for(file))
+    article = extract_article(data, url, media_type=media_type_for(Path(file)))
     if fmt == "json":
         echo_json(article.to_extract_dict())
     else:

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from wirewatch.config import Settings, load_settings
 from wirewatch.errors import ExtractError, UsageError, WirewatchError
+from wirewatch.sources import gunzip_bytes
 from wirewatch.store import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_TEXT_SUFFIXES = {".txt", ".text"}
 
 
 class WirewatchGroup(click.Group):
@@ -81,11 +78,6 @@ def parse_duration(text: str) -> int:
     return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"])
 
 
-def media_type_for(file: str) -> str | None:
-    """``text/plain`` for ``.txt`` files (gzipped or not); None lets extraction sniff."""
-    return "text/plain" if Path(file.removesuffix(".gz")).suffix.lower() in _TEXT_SUFFIXES else None
-
-
 def read_input(file: str, cap: int) -> bytes:
     try:
         if file == "-":
@@ -95,12 +87,8 @@ def read_input(file: str, cap: int) -> bytes:
                 data = handle.read(cap + 1)
     except OSError as exc:
         raise UsageError(f"{file}: {exc.strerror or exc}") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
-                data = unzipped.read(cap + 1)
-        except (OSError, EOFError) as exc:
-            raise ExtractError(f"bad gzip data: {exc}", document=file) from None
+    if data.startswith(b"\x1f\x8b"):
+        data = gunzip_bytes(data, max_bytes=cap, location=file)
     if len(data) > cap:
         raise ExtractError(f"larger than {cap} bytes", document=file)
     return data

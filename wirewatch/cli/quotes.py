@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,12 +12,12 @@ from wirewatch.cli.common import (
     db_option,
     echo_json,
     format_option,
-    media_type_for,
     read_input,
     settings_for,
     store_for,
 )
 from wirewatch.model import Entity, Quote
+from wirewatch.sources.files import media_type_for
 from wirewatch.store import SpeakerSummary
 
 _OPENING_MARKS = "\"“„«‘'‹"
@@ -43,7 +44,7 @@ def quotes(file: str, url: str | None, fmt: str) -> None:
 
     settings = settings_for(None)
     data = read_input(file, settings.max_document_bytes)
-    article = extract_article(data, url, media_type=media_type_for(file))
+    article = extract_article(data, url, media_type=media_type_for(Path(file)))
     found = find_quotes(article.text)
     if fmt == "json":
         echo_json([quote_json(q) for q in found])
