@@ -24,6 +24,7 @@ from wirewatch.model import (
 if TYPE_CHECKING:
     from wirewatch.enrich import find_quotes
     from wirewatch.extract import extract_article
+    from wirewatch.stories import StoryClusterer
 
 __all__ = [
     "Article",
@@ -36,6 +37,7 @@ __all__ = [
     "Source",
     "SourceKind",
     "Speaker",
+    "StoryClusterer",
     "extract_article",
     "find_quotes",
 ]
@@ -51,4 +53,8 @@ def __getattr__(name: str) -> Any:
         from wirewatch.enrich import find_quotes
 
         return find_quotes
+    if name == "StoryClusterer":
+        from wirewatch.stories import StoryClusterer
+
+        return StoryClusterer
     raise AttributeError(f"module 'wirewatch' has no attribute {name!r}")

@@ -12,9 +12,12 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = [
+    "Appearance",
     "Article",
+    "Duplicate",
     "Enrichment",
     "Entity",
     "EntityKind",
@@ -26,6 +29,8 @@ __all__ = [
     "Source",
     "SourceKind",
     "Speaker",
+    "Story",
+    "outlet_of",
 ]
 
 Span = tuple[int, int]  # [start, end) character offsets into the article text
@@ -85,9 +90,15 @@ class Article:
     source: str | None = None
     fetched_at: datetime | None = None
     id: int | None = None
+    story_id: int | None = None
 
     def with_(self, **changes: Any) -> Article:
         return replace(self, **changes)
+
+    @property
+    def outlet(self) -> str | None:
+        """Who published it: the site's name, else its web address's host."""
+        return outlet_of(self.site_name, self.canonical_url or self.url)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -107,6 +118,7 @@ class Article:
             "site_name": self.site_name,
             "source": self.source,
             "fetched_at": _iso(self.fetched_at),
+            "story_id": self.story_id,
         }
 
     def to_extract_dict(self) -> dict[str, Any]:
@@ -200,6 +212,8 @@ class Quote:
     speaker: Speaker | None = None
     confidence: float = 0.0
     article_id: int | None = None
+    id: int | None = None
+    group_id: int | None = None  # the tracked quotation it is one appearance of
 
     def to_dict(self) -> dict[str, Any]:
         """The quotation JSON shape (DESIGN.md)."""
@@ -240,6 +254,93 @@ class Enrichment:
 
     quotes: tuple[Quote, ...] = ()
     entities: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A copy of a stored article (syndicated, an AMP or print version, a light edit)."""
+
+    article_id: int  # the original
+    url: str | None
+    title: str | None
+    outlet: str | None
+    published: datetime | None
+    similarity: float  # estimated share of word sequences in common; 1.0 for the same text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "url": self.url,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": _iso(self.published),
+            "similarity": round(self.similarity, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """Where and when a tracked quotation appeared: one article, or one copy of it."""
+
+    article_id: int
+    outlet: str | None
+    url: str | None
+    published: datetime | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": _iso(self.published),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event's coverage: its articles across outlets, when it was first and last seen.
+
+    ``people`` are the most quoted speakers, ``entities`` the most named organisations and
+    places; ``merged_into`` is set when a later article showed this story to be another one.
+    """
+
+    id: int
+    title: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    article_count: int
+    outlets: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    merged_into: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "first_seen": _iso(self.first_seen),
+            "last_seen": _iso(self.last_seen),
+            "article_count": self.article_count,
+            "outlets": list(self.outlets),
+            "people": list(self.people),
+            "entities": list(self.entities),
+            "merged_into": self.merged_into,
+        }
+
+
+def outlet_of(site_name: str | None, url: str | None) -> str | None:
+    """An outlet's name: the site name when given, else the URL's host without ``www.``."""
+    if site_name and site_name.strip():
+        return " ".join(site_name.split())
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def _iso(value: datetime | None) -> str | None:

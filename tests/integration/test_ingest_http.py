@@ -132,7 +132,15 @@ def test_feed_then_conditional_get_then_new_item(site: Site, tmp_path: Path) -> 
     before = len(site.server.requests)
     second = ingest(db, f"{site.base}/feed.xml")
     assert second.code == 0
-    assert second.json() == {"seen": 0, "new": 0, "duplicate": 0, "failed": 0, "errors": [], "warnings": []}
+    assert second.json() == {
+        "seen": 0,
+        "new": 0,
+        "duplicate": 0,
+        "near_duplicate": 0,
+        "failed": 0,
+        "errors": [],
+        "warnings": [],
+    }
     later = site.server.requests[before:]
     assert [r.path for r in later if r.path != "/robots.txt"] == ["/feed.xml"]
     assert later[-1].header("if-none-match") == '"v1"'

@@ -86,7 +86,16 @@ def test_show_includes_the_quotations_and_entities(seed_db: Path) -> None:
     stoltenberg = [q for q in quotes if q["speaker"] and q["speaker"]["canonical"] == "Jens Stoltenberg"]
     assert len(stoltenberg) >= 7
     for quote in quotes:
-        assert set(quote) == {"text", "kind", "cue", "span", "speaker", "confidence", "article_id"}
+        assert set(quote) == {
+            "text",
+            "kind",
+            "cue",
+            "span",
+            "speaker",
+            "confidence",
+            "article_id",
+            "appearances",
+        }
         assert quote["article_id"] == 1
         start, end = quote["span"]
         assert article["text"][start:end] == quote["text"]
@@ -96,6 +105,11 @@ def test_show_includes_the_quotations_and_entities(seed_db: Path) -> None:
     assert entities["NATO"]["kind"] == "organization"
     text = cli("show", "1", db=seed_db).stdout
     assert "Quotations" in text and "— Jens Stoltenberg" in text
+    # one article alone: its story is its own, each direct quotation appears once, here
+    assert article["story"]["article_count"] == 1 and article["story_id"] == article["story"]["id"]
+    direct = [q for q in quotes if q["kind"] == "direct"]
+    assert direct and all([a["article_id"] for a in q["appearances"]] == [1] for q in direct)
+    assert article["duplicates"] == []
 
 
 def test_a_re_ingest_changes_nothing(seed_db: Path) -> None:

@@ -83,7 +83,7 @@ BAD = [
     ("a ()", 2, "empty parentheses"),
     ('a "open', 2, "unterminated quote"),
     ('title:"open', 6, "unterminated quote"),
-    ("foo:bar", 0, "unknown field 'foo' (fields: title, source, lang, since, until, speaker, entity)"),
+    ("foo:bar", 0, "unknown field 'foo' (fields: title, source, lang, since, until, speaker, entity, story)"),
     ("nato since:yesterdayish", 11, "bad date 'yesterdayish'"),
     ("until:2024-13-45", 6, "bad date"),
     ('since:"2024"', 6, "takes a date"),

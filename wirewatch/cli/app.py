@@ -10,6 +10,7 @@ from wirewatch.cli.common import WirewatchGroup
 from wirewatch.cli.demo import demo
 from wirewatch.cli.quotes import quotes, speakers
 from wirewatch.cli.sources import sources
+from wirewatch.cli.stories import stories, story
 
 
 @click.group(cls=WirewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +19,7 @@ def cli() -> None:
     """wirewatch: a self-hosted, real-time news monitor — who said what, as it happens."""
 
 
-for command in (extract, quotes, ingest, search, show, speakers, sources, demo):
+for command in (extract, quotes, ingest, search, show, speakers, stories, story, sources, demo):
     cli.add_command(command)
 
 

@@ -18,8 +18,9 @@ from wirewatch.cli.common import (
 )
 from wirewatch.cli.progress import ProgressBar
 from wirewatch.cli.quotes import entities_text, quote_text
+from wirewatch.cli.stories import first_appearance
 from wirewatch.errors import UsageError
-from wirewatch.model import Article
+from wirewatch.model import Appearance, Article
 from wirewatch.pipeline import ingest as run_ingest
 from wirewatch.sources.files import media_type_for
 
@@ -118,11 +119,24 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
             raise UsageError(f"no article with id {article_id}")
         quotes = store.quotes_for_article(article_id)
         entities = store.entities_for_article(article_id)
+        duplicates = store.duplicates_of(article_id)
+        story = store.get_story(article.story_id) if article.story_id is not None else None
+        appearances: dict[int | None, list[Appearance]] = {
+            q.group_id: store.quote_appearances(q.group_id) for q in quotes if q.group_id is not None
+        }
     if fmt == "json":
         echo_json(
             {
                 **article.to_dict(),
-                "quotes": [q.to_dict() for q in quotes],
+                "story": story.to_dict() if story else None,
+                "duplicates": [d.to_dict() for d in duplicates],
+                "quotes": [
+                    {
+                        **q.to_dict(),
+                        "appearances": [a.to_dict() for a in appearances.get(q.group_id, [])],
+                    }
+                    for q in quotes
+                ],
                 "entities": [e.to_dict() for e in entities],
             }
         )
@@ -135,18 +149,35 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
         ("language", article.language),
         ("source", article.source),
     ]
+    if story is not None:
+        meta.append(("story", f"{story.id}: {story.title or '(untitled)'} ({_outlets(story.outlets)})"))
     click.echo(article.title or "(untitled)")
     for key, value in meta:
         if value:
             click.echo(f"{key + ':':<11}{value}")
+    for copy in duplicates:
+        click.echo(f"{'copy:':<11}{copy.outlet or '?'} {copy.url or ''} ({copy.similarity:.0%} the same)")
     click.echo()
     click.echo(article.text)
     if quotes:
         click.echo("\nQuotations\n")
-        click.echo("\n\n".join(quote_text(q) for q in quotes))
+        blocks = []
+        for quote in quotes:
+            seen = appearances.get(quote.group_id, [])
+            block = quote_text(quote)
+            if len(seen) > 1:
+                block += f"\n  {first_appearance(seen)}"
+            blocks.append(block)
+        click.echo("\n\n".join(blocks))
     if entities:
         click.echo("\nEntities\n")
         click.echo(entities_text(entities))
+
+
+def _outlets(outlets: tuple[str, ...]) -> str:
+    if not outlets:
+        return "no outlet known"
+    return ", ".join(outlets[:3]) + (f" and {len(outlets) - 3} more" if len(outlets) > 3 else "")
 
 
 def _article_text(article: Article) -> str:

@@ -22,6 +22,7 @@ from wirewatch.errors import SourceError, UnsupportedSourceError, WirewatchError
 from wirewatch.fetch import Fetcher
 from wirewatch.model import RawDocument, SourceKind
 from wirewatch.pipeline.probe import sniff_kind
+from wirewatch.pipeline.stories import StoryDesk
 from wirewatch.pipeline.summary import DocumentError, IngestSummary
 from wirewatch.pipeline.workers import ExtractPool
 from wirewatch.sources import iter_files, parse_feed, parse_sitemap, read_warc
@@ -60,6 +61,7 @@ class Ingestor:
         self._fetcher = fetcher
         self._owns_fetcher = fetcher is None
         self._pool = ExtractPool(workers, settings.max_document_bytes)
+        self._desk = StoryDesk(store)
         self._on_progress = on_progress
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -201,12 +203,24 @@ class Ingestor:
                 self.summary.record_error(extracted.error or DocumentError(document, "extract", "no article"))
                 return False
             urls = [u for u in (raw.location, raw.url) if u and is_url_like(u)]
+            if self._store.find_duplicate(article, urls=urls) is not None:
+                self._store.add_article(article, urls=urls)  # records the new addresses only
+                self.summary.duplicate += 1
+                return True
+            print_ = self._desk.fingerprint(article)
+            near = self._desk.near_duplicate(print_)
+            if near is not None:  # a copy: listed under the original, never new coverage
+                self._store.add_duplicate(near[0], article, urls=urls, similarity=near[1])
+                self.summary.duplicate += 1
+                self.summary.near_duplicate += 1
+                return True
             warning = None
             enrichment = None
-            if self._settings.enrich and self._store.find_duplicate(article, urls=urls) is None:
+            if self._settings.enrich:
                 enriched = await self._pool.enrich(raw, article)  # only what is new costs NLP time
                 enrichment, warning = enriched.enrichment, enriched.warning
-            added = self._store.add_article(article, urls=urls, enrichment=enrichment)
+            links = self._desk.links(article, enrichment, print_)
+            added = self._store.add_article(article, urls=urls, enrichment=enrichment, links=links)
             if added.new:
                 self.summary.new += 1
                 self.summary.new_ids.append(added.id)

@@ -43,6 +43,7 @@ class IngestSummary:
     seen: int = 0
     new: int = 0
     duplicate: int = 0
+    near_duplicate: int = 0  # of the duplicates, copies with other wording (not the same text)
     failed: int = 0
     errors: list[DocumentError] = field(default_factory=list)
     warnings: list[DocumentError] = field(default_factory=list)
@@ -57,6 +58,7 @@ class IngestSummary:
             "seen": self.seen,
             "new": self.new,
             "duplicate": self.duplicate,
+            "near_duplicate": self.near_duplicate,
             "failed": self.failed,
             "errors": [e.to_dict() for e in self.errors],
             "warnings": [w.to_dict() for w in self.warnings],

@@ -8,7 +8,8 @@ Grammar (precedence NOT > AND > OR; adjacent items are ANDed)::
     unary   := ("NOT" | "-") unary | "(" or ")" | leaf
     leaf    := word | word* | "a phrase" | field:word | field:word* | field:"a phrase"
 
-Fields: ``title:`` ``source:`` ``lang:`` ``since:`` ``until:`` ``speaker:`` ``entity:``.
+Fields: ``title:`` ``source:`` ``lang:`` ``since:`` ``until:`` ``speaker:`` ``entity:``
+``story:`` (a story's number: its articles, and those of stories merged into it).
 Dates are ISO dates or datetimes (naive means UTC) or relative (``7d``, ``24h``, ``2w``),
 resolved against a clock when the query runs.  ``match`` is the pure-Python meaning of
 a query over an article dict; the store compiles the same tree to SQL.

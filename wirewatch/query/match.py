@@ -3,7 +3,8 @@
 The dict is ``Article.to_dict()`` plus ``speakers`` (the names, canonical and aliases, of
 the speakers of its quotations) and ``entities`` (the names of the entities it names),
 each a list of strings (``Store.article_names`` gives both, a person's titles stripped);
-``speaker:``/``entity:`` match words within one name.
+``speaker:``/``entity:`` match words within one name.  ``story:N`` matches ``story_id``, or
+any number in ``stories`` when given (a story's id and the ids of those merged into it).
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def _field_hit(
         names = doc.get("speakers" if name == "speaker" else "entities")
         names = names if isinstance(names, list | tuple) else ()
         return _text_hit(value, [[fold_token(t) for t in word_tokens(str(n))] for n in names])
+    if name == "story":
+        stories = doc.get("stories") or [doc.get("story_id")]
+        stories = stories if isinstance(stories, list | tuple) else ()
+        return value.text.isdigit() and int(value.text) in stories
     wanted = ascii_lower(value.text)
     if name == "lang":
         lang = ascii_lower(str(doc.get("language") or ""))

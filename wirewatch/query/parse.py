@@ -89,6 +89,8 @@ def _word(text: str, start: int, end: int) -> tuple[_Tok | None, int]:
         value = _term(rest)
     if value is None:
         raise _error(f"{name}: needs a word to look for", text, value_pos)
+    if name == "story" and not (isinstance(value, Term) and value.text.isascii() and value.text.isdigit()):
+        raise _error("story: takes a story number, as in story:12", text, value_pos)
     if isinstance(value, DateValue) != (name in ("since", "until")):
         raise _error(f"{name}: takes a date, not a phrase", text, value_pos)
     return _Tok("leaf", start, Field(name, value)), end

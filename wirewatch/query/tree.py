@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-FIELDS = ("title", "source", "lang", "since", "until", "speaker", "entity")
+FIELDS = ("title", "source", "lang", "since", "until", "speaker", "entity", "story")
 _DATE_ONLY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 

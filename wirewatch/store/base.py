@@ -3,15 +3,67 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from wirewatch.model import Article, Enrichment, Entity, Quote, Source
+from wirewatch.model import Appearance, Article, Duplicate, Enrichment, Entity, Quote, Source, Story
 from wirewatch.query import Node
 
-__all__ = ["AddResult", "SearchHit", "SpeakerSummary", "Store"]
+__all__ = [
+    "AddResult",
+    "NearMatcher",
+    "QuoteTracker",
+    "SearchHit",
+    "SpeakerSummary",
+    "Store",
+    "StoryLinks",
+    "StoryMember",
+]
+
+
+class QuoteTracker(Protocol):
+    """Tells when two quotation texts are one quotation (the stories stage implements it)."""
+
+    def key(self, text: str) -> str: ...
+
+    def same(self, a: str, b: str) -> bool: ...
+
+
+class NearMatcher(Protocol):
+    """Compares two stored near-duplicate signatures (the stories stage implements it)."""
+
+    threshold: float
+
+    def similarity(self, a: bytes, b: bytes) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLinks:
+    """What the stories stage decided about a new article, written in its transaction.
+
+    ``story_key`` is the clusterer's id of its story; ``merges`` are late merges the
+    clusterer made on the way (absorbed key, into key); ``signature``/``bands`` its
+    near-duplicate fingerprint; ``tracker`` groups its quotations with those already seen.
+    """
+
+    story_key: str | None = None
+    story_title: str | None = None
+    merges: tuple[tuple[str, str], ...] = ()
+    signature: bytes | None = None
+    bands: tuple[int, ...] = ()
+    tracker: QuoteTracker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """A stored article with its story key and names: what rebuilds the clusterer's state."""
+
+    article: Article
+    key: str  # the clusterer's article id (the content hash)
+    story_key: str
+    names: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +105,42 @@ class Store(Protocol):
         content_hash: str | None = None,
         urls: Sequence[str] = (),
         enrichment: Enrichment | None = None,
+        links: StoryLinks | None = None,
     ) -> AddResult: ...
+
+    def find_near_duplicate(
+        self, bands: Sequence[int], signature: bytes, matcher: NearMatcher
+    ) -> tuple[int, float] | None:
+        """The stored article this fingerprint copies, with the similarity, if any."""
+        ...
+
+    def add_duplicate(
+        self, original_id: int, article: Article, *, urls: Sequence[str] = (), similarity: float
+    ) -> bool:
+        """Record ``article`` as a copy of ``original_id`` (its addresses lead there); False if known."""
+        ...
+
+    def duplicates_of(self, article_id: int) -> list[Duplicate]: ...
+
+    def get_story(self, story_id: int) -> Story | None:
+        """The story, following late merges (a merged story's id gives the story it joined)."""
+        ...
+
+    def list_stories(
+        self, query: str | Node | None = None, *, limit: int = 20, now: datetime | None = None
+    ) -> list[Story]:
+        """Stories, newest activity first; with a query, those with an article matching it."""
+        ...
+
+    def story_articles(self, story_id: int, limit: int = 200) -> list[Article]: ...
+
+    def story_members(self, limit: int) -> list[StoryMember]:
+        """The newest ``limit`` clustered articles, oldest first."""
+        ...
+
+    def quote_appearances(self, group_id: int) -> list[Appearance]:
+        """Every appearance of a tracked quotation, earliest first."""
+        ...
 
     def quotes_for_article(self, article_id: int) -> list[Quote]: ...
 

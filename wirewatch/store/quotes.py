@@ -224,4 +224,6 @@ def _quote(row: sqlite3.Row) -> Quote:
         speaker=speaker,
         confidence=float(row["confidence"]),
         article_id=int(row["article_id"]),
+        id=int(row["id"]),
+        group_id=row["group_id"],
     )

@@ -109,17 +109,28 @@ class _Compiler:
         if name == "title":
             return self.text_leaf(fts_string(value, "title"), negated)
         if name in _ENTITY_SQL:
-            names = fts_string(value)
-            if names is None:
-                return "0"
-            self.params.append(names)
-            return _ENTITY_SQL[name]
+            return self.names(name, value)
+        if name == "story":
+            return self.story(value)
         wanted = ascii_lower(value.text)
         if name == "lang":
             self.params.extend([wanted, len(wanted) + 1, wanted + "-"])
             return f"({_LANG} = ? OR substr({_LANG}, 1, ?) = ?)"
         self.params.append(wanted)
         return f"(instr({_SOURCE_TEXT}, ?) > 0)"
+
+    def names(self, name: str, value: Term | Phrase) -> str:
+        names = fts_string(value)
+        if names is None:
+            return "0"
+        self.params.append(names)
+        return _ENTITY_SQL[name]
+
+    def story(self, value: Term | Phrase) -> str:
+        """A story's articles: its own, and (through ``merged_into``) those it absorbed."""
+        number = int(value.text) if value.text.isdigit() else -1
+        self.params.extend([number, number])
+        return "(a.story_id = coalesce((SELECT merged_into FROM stories WHERE id = ?), ?))"
 
 
 def compile_search(

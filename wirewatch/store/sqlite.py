@@ -19,10 +19,20 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from wirewatch.errors import StoreError
-from wirewatch.model import Article, Enrichment, Entity, Quote, Source, SourceKind
+from wirewatch.model import (
+    Appearance,
+    Article,
+    Duplicate,
+    Enrichment,
+    Entity,
+    Quote,
+    Source,
+    SourceKind,
+    Story,
+)
 from wirewatch.query import Node, format_query, parse_query
-from wirewatch.store import quotes
-from wirewatch.store.base import AddResult, SearchHit, SpeakerSummary
+from wirewatch.store import quotes, stories
+from wirewatch.store.base import AddResult, NearMatcher, SearchHit, SpeakerSummary, StoryLinks, StoryMember
 from wirewatch.store.schema import migrate
 from wirewatch.store.search import compile_search
 from wirewatch.store.urls import normalize_url
@@ -46,6 +56,7 @@ _ARTICLE_COLUMNS = (
 )
 _SPACE_RE = re.compile(r"\s+")
 _FALLBACK_SNIPPET = 200
+MATCHING_ARTICLES = 5000  # articles read to find the stories matching a query
 
 
 def content_hash_of(text: str) -> str:
@@ -130,6 +141,7 @@ class SQLiteStore:
         content_hash: str | None = None,
         urls: Sequence[str] = (),
         enrichment: Enrichment | None = None,
+        links: StoryLinks | None = None,
     ) -> AddResult:
         digest = content_hash or content_hash_of(article.text)
         keys = _url_keys(article, urls)
@@ -159,6 +171,8 @@ class SQLiteStore:
                 article_id = int(cursor.lastrowid or 0)
                 if enrichment is not None:
                     quotes.write_enrichment(conn, article_id, enrichment)
+                if links is not None:
+                    stories.write_links(conn, article_id, article, links)
             else:
                 article_id = existing
             conn.executemany(
@@ -237,6 +251,79 @@ class SQLiteStore:
         with self._guard() as conn:
             return quotes.quotes_by_speaker(conn, entity_id, limit)
 
+    # -- near-duplicates and stories ---------------------------------------------------
+
+    def find_near_duplicate(
+        self, bands: Sequence[int], signature: bytes, matcher: NearMatcher
+    ) -> tuple[int, float] | None:
+        with self._guard() as conn:
+            return stories.find_near_duplicate(conn, bands, signature, matcher)
+
+    def add_duplicate(
+        self, original_id: int, article: Article, *, urls: Sequence[str] = (), similarity: float
+    ) -> bool:
+        with self._transaction() as conn:
+            return stories.add_duplicate(conn, original_id, article, _url_keys(article, urls), similarity)
+
+    def duplicates_of(self, article_id: int) -> list[Duplicate]:
+        with self._guard() as conn:
+            return stories.duplicates_of(conn, article_id)
+
+    def get_story(self, story_id: int) -> Story | None:
+        with self._guard() as conn:
+            return stories.get_story(conn, story_id)
+
+    def list_stories(
+        self, query: str | Node | None = None, *, limit: int = 20, now: datetime | None = None
+    ) -> list[Story]:
+        with self._guard() as conn:
+            if query is None or (isinstance(query, str) and not query.strip()):
+                rows = conn.execute(
+                    "SELECT id FROM stories WHERE merged_into IS NULL "
+                    "ORDER BY last_ts IS NULL, last_ts DESC, id DESC LIMIT ?",
+                    (max(0, limit),),
+                ).fetchall()
+            else:
+                node = parse_query(query) if isinstance(query, str) else query
+                compiled = compile_search(
+                    node, now=now or datetime.now(UTC), limit=MATCHING_ARTICLES, offset=0
+                )
+                rows = conn.execute(
+                    f"SELECT s.id FROM stories s WHERE s.merged_into IS NULL AND s.id IN "  # noqa: S608
+                    f"(SELECT story_id FROM ({compiled.sql})) "
+                    "ORDER BY s.last_ts IS NULL, s.last_ts DESC, s.id DESC LIMIT ?",
+                    (*compiled.params, max(0, limit)),
+                ).fetchall()
+            return stories.stories_by_ids(conn, [int(r[0]) for r in rows])
+
+    def story_articles(self, story_id: int, limit: int = 200) -> list[Article]:
+        with self._guard() as conn:
+            resolved = stories.resolve_story(conn, story_id)
+            rows = conn.execute(
+                "SELECT * FROM articles WHERE story_id = ? ORDER BY coalesce(published_ts, 1e18), id LIMIT ?",
+                (resolved, max(0, limit)),
+            ).fetchall()
+        return [_article(r) for r in rows]
+
+    def story_members(self, limit: int) -> list[StoryMember]:
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT a.*, s.key AS story_key FROM articles a JOIN stories s ON s.id = a.story_id "
+                "ORDER BY a.id DESC LIMIT ?",
+                (max(0, limit),),
+            ).fetchall()
+            members = [
+                StoryMember(
+                    _article(r), r["content_hash"], r["story_key"], quotes.article_names(conn, int(r["id"]))
+                )
+                for r in reversed(rows)
+            ]
+        return members
+
+    def quote_appearances(self, group_id: int) -> list[Appearance]:
+        with self._guard() as conn:
+            return stories.quote_appearances(conn, group_id)
+
     # -- sources and HTTP cache -------------------------------------------------------
 
     def add_source(self, source: Source) -> Source:
@@ -311,6 +398,7 @@ def _article(row: sqlite3.Row) -> Article:
         source=row["source"],
         fetched_at=_datetime(row["fetched_at"]),
         id=int(row["id"]),
+        story_id=row["story_id"],
     )
 
 
