@@ -17,6 +17,10 @@ from urllib.parse import urlsplit
 __all__ = [
     "Appearance",
     "Article",
+    "Channel",
+    "ChannelKind",
+    "Delivery",
+    "DeliveryStatus",
     "Duplicate",
     "Enrichment",
     "Entity",
@@ -30,6 +34,7 @@ __all__ = [
     "SourceKind",
     "Speaker",
     "Story",
+    "Subscription",
     "outlet_of",
 ]
 
@@ -327,6 +332,118 @@ class Story:
             "people": list(self.people),
             "entities": list(self.entities),
             "merged_into": self.merged_into,
+        }
+
+
+class ChannelKind(enum.StrEnum):
+    WEBHOOK = "webhook"  # a signed POST (Standard Webhooks) to a URL
+    EMAIL = "email"  # a message, or a digest, over SMTP
+    FEED = "feed"  # an Atom feed at an unguessable URL (pulled, never pushed)
+    PUSH = "push"  # Web Push (RFC 8291 payload, RFC 8292 VAPID) to a browser or phone
+    STREAM = "stream"  # the live stream (Server-Sent Events) of the web page and API clients
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where one subscription's notifications go.
+
+    ``target``: the webhook URL, the email address, or the Web Push subscription as JSON
+    (``{"endpoint", "keys": {"p256dh", "auth"}}``); None for a feed.  ``secret``: the
+    webhook signing secret (``whsec_…``) or the feed's URL token.  ``options``: per-kind
+    settings, e.g. ``{"digest": "hourly"}`` for email.
+    """
+
+    kind: ChannelKind
+    target: str | None = None
+    secret: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    active: bool = True
+    disabled_reason: str | None = None
+    id: int | None = None
+    subscription_id: int | None = None
+
+    def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        """The channel; its secret only when ``reveal`` (shown once, when it is created)."""
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "target": self.target if self.kind is not ChannelKind.PUSH else None,
+            "options": dict(self.options),
+            "active": self.active,
+            "disabled_reason": self.disabled_reason,
+            **({"secret": self.secret} if reveal and self.kind is ChannelKind.WEBHOOK else {}),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A saved query and where its matches go; ``cap_per_hour`` bounds its notifications."""
+
+    query: str
+    channels: tuple[Channel, ...] = ()
+    name: str | None = None
+    paused: bool = False
+    cap_per_hour: int = 60
+    owner: str | None = None
+    created_at: datetime | None = None
+    id: int | None = None
+
+    def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "query": self.query,
+            "name": self.name,
+            "paused": self.paused,
+            "cap_per_hour": self.cap_per_hour,
+            "created_at": _iso(self.created_at),
+            "channels": [c.to_dict(reveal=reveal) for c in self.channels],
+        }
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # in the outbox, to be sent (again)
+    SENT = "sent"  # acknowledged by the receiver
+    FAILED = "failed"  # given up (the channel was disabled, or retries ran out)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One notification for one channel, kept in the outbox until acknowledged.
+
+    ``key`` is its idempotency key (the webhook id, the email Message-ID): a resend after a
+    crash carries the same key, so the receiver can drop what it already has.  ``payload``
+    is the notification (docs/json.md, "Notification").
+    """
+
+    id: int
+    key: str
+    channel: Channel
+    subscription_id: int
+    payload: dict[str, Any]
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    created_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    story_id: int | None = None
+    article_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "channel": self.channel.kind.value,
+            "channel_id": self.channel.id,
+            "subscription_id": self.subscription_id,
+            "status": self.status.value,
+            "attempts": self.attempts,
+            "created_at": _iso(self.created_at),
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "sent_at": _iso(self.sent_at),
+            "last_error": self.last_error,
+            "story_id": self.story_id,
+            "article_id": self.article_id,
         }
 
 

@@ -6,13 +6,14 @@
 """
 
 from wirewatch.fetch.address import blocked_reason, check_address, literal_address
-from wirewatch.fetch.client import Fetcher, FetchResult
+from wirewatch.fetch.client import Fetcher, FetchResult, PostResult
 from wirewatch.fetch.transport import HTTPCoreTransport, RawResponse, Request, Transport
 
 __all__ = [
     "FetchResult",
     "Fetcher",
     "HTTPCoreTransport",
+    "PostResult",
     "RawResponse",
     "Request",
     "Transport",

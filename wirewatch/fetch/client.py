@@ -27,7 +27,9 @@ from wirewatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from wirewatch.fetch.transport import HTTPCoreTransport, RawResponse, Request, Transport
 from wirewatch.fetch.url import Target, parse_target, resolve_location
 
-__all__ = ["FetchResult", "Fetcher"]
+__all__ = ["FetchResult", "Fetcher", "PostResult"]
+
+MAX_REPLY_BYTES = 64 * 1024  # what a webhook or push service says back: a status line's worth
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/atom+xml,*/*;q=0.8"
@@ -44,6 +46,19 @@ class FetchResult:
     last_modified: str | None
     not_modified: bool  # True on 304
     fetched_at: datetime  # timezone-aware UTC
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    """A POST's answer: any status (redirects are not followed), headers, a capped body."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -94,6 +109,42 @@ class Fetcher:
         return await self._fetch(
             url, conditional, limit=self._settings.max_body_bytes, robots=self._settings.respect_robots
         )
+
+    async def post(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        headers: tuple[tuple[str, str], ...] = (),
+        timeout: float | None = None,
+    ) -> PostResult:
+        """POST ``body`` to ``url`` (a webhook, a push service): the same address checks as a
+        fetch, one deadline (``timeout`` or the fetch deadline), no redirect followed (a 3xx
+        is returned as it is), the answer's body capped.  Raises FetchError naming ``url``."""
+        deadline = timeout if timeout is not None else self._settings.fetch_deadline
+        try:
+            async with asyncio.timeout(deadline):
+                target = parse_target(url)
+                request = Request(
+                    method="POST",
+                    target=target,
+                    headers=(("User-Agent", self._settings.user_agent), *headers),
+                    connect_timeout=min(self._settings.fetch_connect_timeout, deadline),
+                    read_timeout=deadline,
+                    content=body,
+                )
+                async with self._slot(target), self._transport.open(request) as response:
+                    content = b""
+                    async for chunk in response.body:  # keep the start of the answer, drop the rest
+                        content += chunk[: MAX_REPLY_BYTES - len(content)]
+                        if len(content) >= MAX_REPLY_BYTES:
+                            break
+                    return PostResult(response.status, response.headers, content)
+        except TimeoutError:
+            raise DeadlineError(f"deadline of {deadline:g}s passed", document=url) from None
+        except FetchError as exc:
+            exc.document = url
+            raise
 
     async def _fetch_robots(self, url: str) -> bytes:
         result = await self._fetch(url, [], limit=MAX_ROBOTS_BYTES, robots=False)

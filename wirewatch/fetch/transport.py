@@ -34,6 +34,7 @@ class Request:
     headers: tuple[tuple[str, str], ...]
     connect_timeout: float
     read_timeout: float
+    content: bytes | None = None  # a request body (POST)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +192,11 @@ class HTTPCoreTransport:
         }
         try:
             async with self._pool.stream(
-                request.method, url, headers=headers, extensions={"timeout": timeouts}
+                request.method,
+                url,
+                headers=headers,
+                content=request.content,
+                extensions={"timeout": timeouts},
             ) as response:
                 yield RawResponse(
                     status=response.status,
