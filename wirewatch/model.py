@@ -31,6 +31,7 @@ __all__ = [
     "QuoteKind",
     "RawDocument",
     "Source",
+    "SourceHealth",
     "SourceKind",
     "Speaker",
     "Story",
@@ -150,6 +151,7 @@ class Source:
     every_seconds: int | None = None
     id: int | None = None
     added_at: datetime | None = None
+    health: SourceHealth | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +161,34 @@ class Source:
             "title": self.title,
             "every_seconds": self.every_seconds,
             "added_at": _iso(self.added_at),
+            "health": self.health.to_dict() if self.health else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How polling a source goes: the last success and error, consecutive errors, the next
+    poll (None: due now), the interval it adapted to, and the WebSub hub when subscribed."""
+
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    error_count: int = 0
+    next_poll: datetime | None = None
+    interval_seconds: float | None = None
+    websub_hub: str | None = None
+    websub_expires: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "last_success": _iso(self.last_success),
+            "last_error": self.last_error,
+            "last_error_at": _iso(self.last_error_at),
+            "error_count": self.error_count,
+            "next_poll": _iso(self.next_poll),
+            "interval_seconds": self.interval_seconds,
+            "websub_hub": self.websub_hub,
+            "websub_expires": _iso(self.websub_expires),
         }
 
 

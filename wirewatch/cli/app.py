@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from wirewatch import __version__
+from wirewatch.cli.alerts import deliveries, subscribe, subscriptions
 from wirewatch.cli.articles import extract, ingest, search, show
 from wirewatch.cli.common import WirewatchGroup
 from wirewatch.cli.demo import demo
@@ -19,7 +20,21 @@ def cli() -> None:
     """wirewatch: a self-hosted, real-time news monitor — who said what, as it happens."""
 
 
-for command in (extract, quotes, ingest, search, show, speakers, stories, story, sources, demo):
+for command in (
+    extract,
+    quotes,
+    ingest,
+    search,
+    show,
+    speakers,
+    stories,
+    story,
+    sources,
+    subscribe,
+    subscriptions,
+    deliveries,
+    demo,
+):
     cli.add_command(command)
 
 

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from wirewatch.config import Settings
 from wirewatch.errors import SourceError, UnsupportedSourceError, WirewatchError
 from wirewatch.fetch import Fetcher
-from wirewatch.model import RawDocument, SourceKind
+from wirewatch.model import Article, RawDocument, SourceKind
+from wirewatch.pipeline.alerts import AlertDesk
 from wirewatch.pipeline.probe import sniff_kind
 from wirewatch.pipeline.stories import StoryDesk
 from wirewatch.pipeline.summary import DocumentError, IngestSummary
@@ -62,6 +63,8 @@ class Ingestor:
         self._owns_fetcher = fetcher is None
         self._pool = ExtractPool(workers, settings.max_document_bytes)
         self._desk = StoryDesk(store)
+        self._alerts = AlertDesk(store)
+        self.on_stored: Callable[[int], None] | None = None  # called with each new article's id
         self._on_progress = on_progress
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -207,33 +210,42 @@ class Ingestor:
                 self._store.add_article(article, urls=urls)  # records the new addresses only
                 self.summary.duplicate += 1
                 return True
-            print_ = self._desk.fingerprint(article)
-            near = self._desk.near_duplicate(print_)
-            if near is not None:  # a copy: listed under the original, never new coverage
-                self._store.add_duplicate(near[0], article, urls=urls, similarity=near[1])
-                self.summary.duplicate += 1
-                self.summary.near_duplicate += 1
-                return True
-            warning = None
-            enrichment = None
-            if self._settings.enrich:
-                enriched = await self._pool.enrich(raw, article)  # only what is new costs NLP time
-                enrichment, warning = enriched.enrichment, enriched.warning
-            links = self._desk.links(article, enrichment, print_)
-            added = self._store.add_article(article, urls=urls, enrichment=enrichment, links=links)
-            if added.new:
-                self.summary.new += 1
-                self.summary.new_ids.append(added.id)
-                if warning is not None:
-                    self.summary.warnings.append(warning)
-            else:
-                self.summary.duplicate += 1
+            await self._store_new(raw, article, urls)
         except Exception as exc:  # one broken document never stops a batch
             self.summary.record_error(DocumentError.from_exception(exc, document=document))
             return False
         finally:
             self._progress()
         return True
+
+    async def _store_new(self, raw: RawDocument, article: Article, urls: list[str]) -> None:
+        """A document not stored before: a copy of a stored one, or new coverage."""
+        print_ = self._desk.fingerprint(article)
+        near = self._desk.near_duplicate(print_)
+        if near is not None:  # a copy: listed under the original, never new coverage
+            self._store.add_duplicate(near[0], article, urls=urls, similarity=near[1])
+            self.summary.duplicate += 1
+            self.summary.near_duplicate += 1
+            return
+        warning = None
+        enrichment = None
+        if self._settings.enrich:
+            enriched = await self._pool.enrich(raw, article)  # only what is new costs NLP time
+            enrichment, warning = enriched.enrichment, enriched.warning
+        links = self._desk.links(article, enrichment, print_)
+        notices, event = self._alerts.notices(article, enrichment)
+        added = self._store.add_article(
+            article, urls=urls, enrichment=enrichment, links=links, notices=notices, event=event
+        )
+        if added.new:
+            self.summary.new += 1
+            self.summary.new_ids.append(added.id)
+            if warning is not None:
+                self.summary.warnings.append(warning)
+            if self.on_stored is not None:
+                self.on_stored(added.id)
+        else:
+            self.summary.duplicate += 1
 
     def _fetcher_(self) -> Fetcher:
         if self._fetcher is None:

@@ -65,9 +65,19 @@ def _text_hit(value: Term | Phrase, fields: list[list[str]]) -> bool:
     return bool(needle) and any(_contains(f, needle, prefix) for f in fields)
 
 
-def match(node: Node, doc: Mapping[str, object], *, now: datetime | None = None) -> bool:
-    """Whether an article dict (``Article.to_dict`` shape) matches: the meaning of search."""
-    cache: dict[str, list[str]] = {}
+def match(
+    node: Node,
+    doc: Mapping[str, object],
+    *,
+    now: datetime | None = None,
+    cache: dict[str, list[str]] | None = None,
+) -> bool:
+    """Whether an article dict (``Article.to_dict`` shape) matches: the meaning of search.
+
+    ``cache`` (an empty dict, then passed again) keeps the doc's folded tokens between calls
+    when many queries are matched against one doc.
+    """
+    cache = {} if cache is None else cache
 
     def tokens(key: str) -> list[str]:
         if key not in cache:

@@ -6,14 +6,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
-from wirewatch.model import Appearance, Article, Duplicate, Enrichment, Entity, Quote, Source, Story
+from wirewatch.model import (
+    Appearance,
+    Article,
+    Channel,
+    Delivery,
+    Duplicate,
+    Enrichment,
+    Entity,
+    Quote,
+    Source,
+    Story,
+    Subscription,
+)
 from wirewatch.query import Node
 
 __all__ = [
     "AddResult",
     "NearMatcher",
+    "Notice",
     "QuoteTracker",
     "SearchHit",
     "SpeakerSummary",
@@ -54,6 +67,15 @@ class StoryLinks:
     signature: bytes | None = None
     bands: tuple[int, ...] = ()
     tracker: QuoteTracker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A saved query matched a new article: ``payload`` holds its ``article`` and ``quote``
+    parts of the notification (the store adds the story and the subscription)."""
+
+    subscription_id: int
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +128,13 @@ class Store(Protocol):
         urls: Sequence[str] = (),
         enrichment: Enrichment | None = None,
         links: StoryLinks | None = None,
-    ) -> AddResult: ...
+        notices: Sequence[Notice] | None = None,
+        event: dict[str, Any] | None = None,
+    ) -> AddResult:
+        """Store a new article with its quotations, story links, live event (``event``: its
+        article and quote parts) and the deliveries of the saved queries it matched, in one
+        transaction; an article already stored only gains the new addresses."""
+        ...
 
     def find_near_duplicate(
         self, bands: Sequence[int], signature: bytes, matcher: NearMatcher
@@ -175,6 +203,64 @@ class Store(Protocol):
     def list_sources(self) -> list[Source]: ...
 
     def remove_source(self, id_or_url: int | str) -> bool: ...
+
+    # -- live: subscriptions, the outbox, the event log, source health, settings --------
+
+    def add_subscription(self, subscription: Subscription) -> Subscription: ...
+
+    def get_subscription(self, subscription_id: int) -> Subscription | None: ...
+
+    def list_subscriptions(self, owner: str | None = None) -> list[Subscription]: ...
+
+    def remove_subscription(self, subscription_id: int) -> bool: ...
+
+    def set_subscription_paused(self, subscription_id: int, paused: bool) -> bool: ...
+
+    def subscriptions_version(self) -> tuple[int, ...]:
+        """Changes whenever a subscription or channel is added, removed, paused or disabled."""
+        ...
+
+    def channel_by_feed_token(self, token: str) -> tuple[Subscription, Channel] | None: ...
+
+    def disable_channel(self, channel_id: int, reason: str) -> None: ...
+
+    def due_deliveries(self, now: float, limit: int = 100) -> list[Delivery]: ...
+
+    def delivery_sent(self, delivery_id: int) -> None: ...
+
+    def delivery_failed(self, delivery_id: int, error: str, *, retry_at: float | None, now: float) -> None:
+        """An attempt failed: try again at ``retry_at``, or give up (None)."""
+        ...
+
+    def list_deliveries(
+        self, *, limit: int = 50, status: str | None = None, subscription_id: int | None = None
+    ) -> list[Delivery]: ...
+
+    def feed_deliveries(self, channel_id: int, limit: int = 50) -> list[Delivery]: ...
+
+    def events_since(
+        self, after: int, *, subscription_id: int | None = None, limit: int = 500
+    ) -> list[tuple[int, dict[str, Any]]]: ...
+
+    def last_event_id(self) -> int: ...
+
+    def setting(self, key: str, default: str) -> str:
+        """A value kept in the database (the VAPID keys...): ``default`` is stored on first use."""
+        ...
+
+    def get_source(self, source_id: int) -> Source | None: ...
+
+    def record_poll(
+        self, source_id: int, *, error: str | None, next_poll: float, interval: float, now: float
+    ) -> None: ...
+
+    def set_websub(
+        self, source_id: int, *, hub: str | None, topic: str | None, secret: str | None, expires: float | None
+    ) -> None: ...
+
+    def websub_secret(self, source_id: int) -> tuple[str | None, str | None]:
+        """The source's WebSub (topic, secret), when subscribed."""
+        ...
 
     def get_http_cache(self, url: str) -> tuple[str | None, str | None] | None: ...
 

@@ -13,15 +13,19 @@ import hashlib
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
 from wirewatch.errors import StoreError
 from wirewatch.model import (
     Appearance,
     Article,
+    Channel,
+    Delivery,
     Duplicate,
     Enrichment,
     Entity,
@@ -29,10 +33,19 @@ from wirewatch.model import (
     Source,
     SourceKind,
     Story,
+    Subscription,
 )
 from wirewatch.query import Node, format_query, parse_query
-from wirewatch.store import quotes, stories
-from wirewatch.store.base import AddResult, NearMatcher, SearchHit, SpeakerSummary, StoryLinks, StoryMember
+from wirewatch.store import live, quotes, stories
+from wirewatch.store.base import (
+    AddResult,
+    NearMatcher,
+    Notice,
+    SearchHit,
+    SpeakerSummary,
+    StoryLinks,
+    StoryMember,
+)
 from wirewatch.store.schema import migrate
 from wirewatch.store.search import compile_search
 from wirewatch.store.urls import normalize_url
@@ -142,6 +155,8 @@ class SQLiteStore:
         urls: Sequence[str] = (),
         enrichment: Enrichment | None = None,
         links: StoryLinks | None = None,
+        notices: Sequence[Notice] | None = None,
+        event: dict[str, Any] | None = None,
     ) -> AddResult:
         digest = content_hash or content_hash_of(article.text)
         keys = _url_keys(article, urls)
@@ -173,6 +188,8 @@ class SQLiteStore:
                     quotes.write_enrichment(conn, article_id, enrichment)
                 if links is not None:
                     stories.write_links(conn, article_id, article, links)
+                if event is not None or notices:
+                    live.write_notices(conn, article_id, notices or (), event or {}, time.time())
             else:
                 article_id = existing
             conn.executemany(
@@ -324,6 +341,145 @@ class SQLiteStore:
         with self._guard() as conn:
             return stories.quote_appearances(conn, group_id)
 
+    # -- live: subscriptions, outbox, events, settings, source health --------------------
+
+    def add_subscription(self, subscription: Subscription) -> Subscription:
+        with self._transaction() as conn:
+            sub_id = live.add_subscription(conn, subscription, time.time())
+            stored = live.get_subscription(conn, sub_id)
+        assert stored is not None
+        return stored
+
+    def get_subscription(self, subscription_id: int) -> Subscription | None:
+        with self._guard() as conn:
+            return live.get_subscription(conn, subscription_id)
+
+    def list_subscriptions(self, owner: str | None = None) -> list[Subscription]:
+        with self._guard() as conn:
+            return live.list_subscriptions(conn, owner)
+
+    def remove_subscription(self, subscription_id: int) -> bool:
+        with self._transaction() as conn:
+            return conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,)).rowcount > 0
+
+    def set_subscription_paused(self, subscription_id: int, paused: bool) -> bool:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE subscriptions SET paused = ? WHERE id = ?", (int(paused), subscription_id)
+            )
+            return cursor.rowcount > 0
+
+    def subscriptions_version(self) -> tuple[int, ...]:
+        with self._guard() as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM subscriptions), "
+                "(SELECT coalesce(max(id), 0) FROM subscriptions), "
+                "(SELECT coalesce(sum(paused), 0) FROM subscriptions), (SELECT count(*) FROM channels), "
+                "(SELECT coalesce(max(id), 0) FROM channels), (SELECT coalesce(sum(active), 0) FROM channels)"
+            ).fetchone()
+        return tuple(int(v) for v in row)
+
+    def channel_by_feed_token(self, token: str) -> tuple[Subscription, Channel] | None:
+        with self._guard() as conn:
+            return live.channel_by_feed_token(conn, token)
+
+    def disable_channel(self, channel_id: int, reason: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE channels SET active = 0, disabled_reason = ? WHERE id = ?", (reason, channel_id)
+            )
+            conn.execute(
+                "UPDATE deliveries SET status = 'failed', last_error = coalesce(last_error, ?) "
+                "WHERE channel_id = ? AND status = 'pending'",
+                (reason, channel_id),
+            )
+
+    def due_deliveries(self, now: float, limit: int = 100) -> list[Delivery]:
+        with self._guard() as conn:
+            return live.due_deliveries(conn, now, limit)
+
+    def delivery_sent(self, delivery_id: int) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                (_now(), delivery_id),
+            )
+
+    def delivery_failed(self, delivery_id: int, error: str, *, retry_at: float | None, now: float) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, "
+                "first_failure_ts = coalesce(first_failure_ts, ?), "
+                "status = CASE WHEN ? IS NULL THEN 'failed' ELSE status END, "
+                "next_attempt_ts = coalesce(?, next_attempt_ts) WHERE id = ?",
+                (error, now, retry_at, retry_at, delivery_id),
+            )
+
+    def list_deliveries(
+        self, *, limit: int = 50, status: str | None = None, subscription_id: int | None = None
+    ) -> list[Delivery]:
+        with self._guard() as conn:
+            return live.list_deliveries(conn, limit=limit, status=status, subscription_id=subscription_id)
+
+    def feed_deliveries(self, channel_id: int, limit: int = 50) -> list[Delivery]:
+        with self._guard() as conn:
+            return live.feed_deliveries(conn, channel_id, limit)
+
+    def events_since(
+        self, after: int, *, subscription_id: int | None = None, limit: int = 500
+    ) -> list[tuple[int, dict[str, Any]]]:
+        with self._guard() as conn:
+            return live.events_since(conn, after, subscription_id=subscription_id, limit=limit)
+
+    def last_event_id(self) -> int:
+        with self._guard() as conn:
+            return int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
+
+    def setting(self, key: str, default: str) -> str:
+        with self._transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)", (key, default))
+            return str(conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()[0])
+
+    def get_source(self, source_id: int) -> Source | None:
+        with self._guard() as conn:
+            row = conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return _source(row) if row is not None else None
+
+    def record_poll(
+        self, source_id: int, *, error: str | None, next_poll: float, interval: float, now: float
+    ) -> None:
+        stamp = datetime.fromtimestamp(now, UTC).isoformat()
+        with self._transaction() as conn:
+            if error is None:
+                conn.execute(
+                    "UPDATE sources SET last_success = ?, error_count = 0, next_poll_ts = ?, "
+                    "interval_seconds = ? WHERE id = ?",
+                    (stamp, next_poll, interval, source_id),
+                )
+            else:
+                conn.execute(
+                    "UPDATE sources SET last_error = ?, last_error_at = ?, error_count = error_count + 1, "
+                    "next_poll_ts = ?, interval_seconds = ? WHERE id = ?",
+                    (error, stamp, next_poll, interval, source_id),
+                )
+
+    def set_websub(
+        self, source_id: int, *, hub: str | None, topic: str | None, secret: str | None, expires: float | None
+    ) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET websub_hub = ?, websub_topic = ?, websub_secret = ?, "
+                "websub_expires_ts = ? WHERE id = ?",
+                (hub, topic, secret, expires, source_id),
+            )
+
+    def websub_secret(self, source_id: int) -> tuple[str | None, str | None]:
+        with self._guard() as conn:
+            row = conn.execute(
+                "SELECT websub_topic, websub_secret FROM sources WHERE id = ?", (source_id,)
+            ).fetchone()
+        return (row[0], row[1]) if row is not None else (None, None)
+
     # -- sources and HTTP cache -------------------------------------------------------
 
     def add_source(self, source: Source) -> Source:
@@ -410,4 +566,5 @@ def _source(row: sqlite3.Row) -> Source:
         every_seconds=row["every_seconds"],
         id=int(row["id"]),
         added_at=_datetime(row["added_at"]),
+        health=live.source_health(row),
     )
