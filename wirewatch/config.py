@@ -110,6 +110,25 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("parse_timeout", 10.0, _positive_float, "Seconds one feed or sitemap may take to parse."),
     Setting(
+        "poll_interval",
+        900.0,
+        _positive_float,
+        "Seconds between polls of a source added without `--every`; `wirewatch run` adapts it "
+        "to how often the source publishes (a quarter to four times this).",
+    ),
+    Setting(
+        "min_poll_interval",
+        60.0,
+        _positive_float,
+        "No source is polled more often than this, in seconds (whatever `--every` says).",
+    ),
+    Setting(
+        "delivery_timeout",
+        10.0,
+        _positive_float,
+        "Seconds one webhook or Web Push delivery may take before it counts as failed and is retried.",
+    ),
+    Setting(
         "enrich",
         True,
         _bool,
@@ -136,6 +155,9 @@ class Settings:
     max_file_bytes: int
     max_document_bytes: int
     parse_timeout: float
+    poll_interval: float
+    min_poll_interval: float
+    delivery_timeout: float
     enrich: bool
 
     def replace(self, **changes: Any) -> Settings:

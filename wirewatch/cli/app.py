@@ -10,6 +10,7 @@ from wirewatch.cli.articles import extract, ingest, search, show
 from wirewatch.cli.common import WirewatchGroup
 from wirewatch.cli.demo import demo
 from wirewatch.cli.quotes import quotes, speakers
+from wirewatch.cli.run import run
 from wirewatch.cli.sources import sources
 from wirewatch.cli.stories import stories, story
 
@@ -33,6 +34,7 @@ for command in (
     subscribe,
     subscriptions,
     deliveries,
+    run,
     demo,
 ):
     cli.add_command(command)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,10 +26,10 @@ from wirewatch.pipeline.probe import sniff_kind
 from wirewatch.pipeline.stories import StoryDesk
 from wirewatch.pipeline.summary import DocumentError, IngestSummary
 from wirewatch.pipeline.workers import ExtractPool
-from wirewatch.sources import iter_files, parse_feed, parse_sitemap, read_warc
+from wirewatch.sources import Feed, iter_files, parse_feed, parse_sitemap, read_warc
 from wirewatch.store import Store
 
-__all__ = ["Ingestor", "is_url"]
+__all__ = ["Ingestor", "Shared", "is_url"]
 
 MAX_SITEMAP_DEPTH = 3  # index → index → sitemap → pages; deeper nesting is a trap
 IN_FLIGHT = 32  # documents being fetched/extracted at once
@@ -45,8 +45,25 @@ def is_url(target: str) -> bool:
     raise UnsupportedSourceError(f"unsupported URL scheme {scheme!r}", document=target)
 
 
+@dataclass
+class Shared:
+    """What long-lived ingestion (``wirewatch run``) shares between its runs: the worker
+    pool, the story and alert desks (the clusterer's state), the fetcher."""
+
+    pool: ExtractPool
+    stories: StoryDesk
+    alerts: AlertDesk
+    fetcher: Fetcher
+    on_stored: Callable[[int], None] | None = None  # called with each new article's id
+    on_feed: Callable[[str, Feed], None] | None = None  # called with each feed read (its hub)
+
+
 class Ingestor:
-    """Ingests targets into a store; ``on_progress`` is called after each document."""
+    """Ingests targets into a store; ``on_progress`` is called after each document.
+
+    Alone it owns its worker pool and fetcher and closes them at the end of ``ingest``;
+    given ``shared`` (the live runner's), it closes nothing and can run many times.
+    """
 
     def __init__(
         self,
@@ -56,15 +73,17 @@ class Ingestor:
         fetcher: Fetcher | None = None,
         workers: int = 1,
         on_progress: Callable[[IngestSummary], None] | None = None,
+        shared: Shared | None = None,
     ) -> None:
         self._store = store
         self._settings = settings
-        self._fetcher = fetcher
-        self._owns_fetcher = fetcher is None
-        self._pool = ExtractPool(workers, settings.max_document_bytes)
-        self._desk = StoryDesk(store)
-        self._alerts = AlertDesk(store)
-        self.on_stored: Callable[[int], None] | None = None  # called with each new article's id
+        self._shared = shared
+        self._fetcher = shared.fetcher if shared else fetcher
+        self._owns_fetcher = shared is None and fetcher is None
+        self._pool = shared.pool if shared else ExtractPool(workers, settings.max_document_bytes)
+        self._desk = shared.stories if shared else StoryDesk(store)
+        self._alerts = shared.alerts if shared else AlertDesk(store)
+        self.on_stored: Callable[[int], None] | None = shared.on_stored if shared else None
         self._on_progress = on_progress
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -77,10 +96,18 @@ class Ingestor:
             while self._tasks:
                 await asyncio.gather(*list(self._tasks))
         finally:
-            self._pool.close()
+            if self._shared is None:
+                self._pool.close()
             if self._owns_fetcher and self._fetcher is not None:
                 await self._fetcher.aclose()
                 self._fetcher = None
+        return self.summary
+
+    async def ingest_document(self, raw: RawDocument) -> IngestSummary:
+        """One document whose bytes are in hand (a WebSub content push): expanded and stored."""
+        await self._expand(raw, depth=0, inline=True)
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks))
         return self.summary
 
     # -- expanding targets into documents -------------------------------------------------
@@ -137,6 +164,8 @@ class Ingestor:
             raw = replace(raw, content=content)
             if kind is SourceKind.FEED:
                 feed = parse_feed(content, location=raw.location, timeout=self._settings.parse_timeout)
+                if self._shared is not None and self._shared.on_feed is not None:
+                    self._shared.on_feed(raw.source or raw.location, feed)
                 for entry in feed.entries:
                     await self._submit(replace(entry, source=raw.source or raw.location))
             elif kind is SourceKind.SITEMAP:

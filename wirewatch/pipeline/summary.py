@@ -53,6 +53,16 @@ class IngestSummary:
         self.failed += 1
         self.errors.append(error)
 
+    def record_error_text(self, document: str, message: str) -> None:
+        self.record_error(DocumentError(document, "internal", message))
+
+    def source_failed(self, location: str) -> str | None:
+        """The error of the source itself (its feed, sitemap or page), not of one of its documents."""
+        for error in self.errors:
+            if error.document == location:
+                return f"{error.stage}: {error.message}"
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "seen": self.seen,

@@ -1,0 +1,188 @@
+"""The HTTP API of ``wirewatch run``: JSON under ``/api/``, the live stream, Atom feeds,
+and the WebSub callback.
+
+The live stream is Server-Sent Events: one ``article`` event per stored article, its id
+the event log's id, so a client that reconnects with ``Last-Event-ID`` gets everything it
+missed, in order, and nothing twice.  ``?subscription=ID`` narrows it to one saved query.
+Without ``Last-Event-ID`` (or ``?after=``) a client starts from now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from wirewatch.alerts.webhook import new_secret
+from wirewatch.errors import QueryError, WirewatchError
+from wirewatch.model import Channel, ChannelKind, Source, SourceKind, Subscription
+from wirewatch.pipeline.live import Runner
+from wirewatch.query import parse_query
+
+__all__ = ["create_app"]
+
+HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle stream
+STREAM_POLL = 1.0  # seconds between looks at the event log for other processes' articles
+MAX_EVENT_BYTES = 64 * 1024
+
+
+class SubscriptionIn(BaseModel):
+    query: str = Field(min_length=1, max_length=2000)
+    name: str | None = Field(default=None, max_length=200)
+    webhook: str | None = Field(default=None, max_length=2000)
+    email: str | None = Field(default=None, max_length=320)
+    feed: bool = False
+    cap_per_hour: int = Field(default=60, ge=1, le=10_000)
+
+
+class SourceIn(BaseModel):
+    url: str = Field(min_length=1, max_length=2000)
+    kind: SourceKind = SourceKind.FEED
+    every_seconds: int | None = Field(default=None, ge=1)
+    title: str | None = Field(default=None, max_length=300)
+
+
+def _sse(event_id: int, payload: dict[str, Any]) -> bytes:
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {event_id}\nevent: article\ndata: {data}\n\n".encode()
+
+
+def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:  # noqa: PLR0915 - one route each
+    app = FastAPI(title="wirewatch", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    store = runner.store
+    stopping = stop or asyncio.Event()
+
+    @app.exception_handler(WirewatchError)
+    async def wirewatch_error(_request: Request, exc: WirewatchError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.get("/api/health")
+    async def health() -> dict[str, Any]:
+        return {"ok": True, "articles": store.count_articles(), "last_event": store.last_event_id()}
+
+    # -- the live stream -------------------------------------------------------------
+
+    @app.get("/api/stream")
+    async def stream(
+        request: Request, subscription: int | None = None, after: int | None = None
+    ) -> StreamingResponse:
+        header = request.headers.get("last-event-id", "").strip()
+        start = int(header) if header.isdigit() else after if after is not None else store.last_event_id()
+
+        async def events() -> AsyncIterator[bytes]:
+            last = start
+            idle = 0.0
+            yield b"retry: 1000\n\n"
+            while not stopping.is_set() and not await request.is_disconnected():
+                found = store.events_since(last, subscription_id=subscription, limit=200)
+                for event_id, payload in found:
+                    last = event_id
+                    yield _sse(event_id, payload)
+                if found:
+                    idle = 0.0
+                    continue
+                if subscription is not None:  # events of other queries also move the cursor
+                    last = max(last, min(store.last_event_id(), last + 200))
+                async with runner.new_article:
+                    try:
+                        await asyncio.wait_for(runner.new_article.wait(), STREAM_POLL)
+                        idle = 0.0
+                    except TimeoutError:
+                        idle += STREAM_POLL
+                if idle >= HEARTBEAT:
+                    idle = 0.0
+                    yield b": keep-alive\n\n"
+
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+    # -- sources -----------------------------------------------------------------------
+
+    @app.get("/api/sources")
+    async def sources() -> list[dict[str, Any]]:
+        return [s.to_dict() for s in store.list_sources()]
+
+    @app.post("/api/sources", status_code=201)
+    async def add_source(body: SourceIn) -> dict[str, Any]:
+        source = store.add_source(
+            Source(url=body.url, kind=body.kind, title=body.title, every_seconds=body.every_seconds)
+        )
+        return source.to_dict()
+
+    @app.delete("/api/sources/{source_id}", status_code=204)
+    async def remove_source(source_id: int) -> Response:
+        if not store.remove_source(source_id):
+            raise HTTPException(404, "no such source")
+        return Response(status_code=204)
+
+    # -- subscriptions -------------------------------------------------------------------
+
+    @app.get("/api/subscriptions")
+    async def subscriptions() -> list[dict[str, Any]]:
+        return [s.to_dict() for s in store.list_subscriptions()]
+
+    @app.post("/api/subscriptions", status_code=201)
+    async def subscribe(body: SubscriptionIn) -> dict[str, Any]:
+        try:
+            parse_query(body.query)
+        except QueryError as exc:
+            raise HTTPException(400, str(exc)) from None
+        channels: list[Channel] = []
+        if body.webhook:
+            if not body.webhook.startswith(("http://", "https://")):
+                raise HTTPException(400, "webhook: an http(s) URL is needed")
+            channels.append(Channel(ChannelKind.WEBHOOK, target=body.webhook, secret=new_secret()))
+        if body.email:
+            channels.append(Channel(ChannelKind.EMAIL, target=body.email, options={"digest": "immediate"}))
+        if body.feed:
+            channels.append(Channel(ChannelKind.FEED, secret=secrets.token_urlsafe(24)))
+        channels.append(Channel(ChannelKind.STREAM))
+        stored = store.add_subscription(
+            Subscription(
+                query=body.query, channels=tuple(channels), name=body.name, cap_per_hour=body.cap_per_hour
+            )
+        )
+        data = stored.to_dict(reveal=True)
+        for channel, out in zip(stored.channels, data["channels"], strict=True):
+            if channel.kind is ChannelKind.FEED and channel.secret:
+                out["feed_url"] = f"{runner.public_url}/feeds/{channel.secret}.atom"
+        return data
+
+    @app.delete("/api/subscriptions/{subscription_id}", status_code=204)
+    async def unsubscribe(subscription_id: int) -> Response:
+        if not store.remove_subscription(subscription_id):
+            raise HTTPException(404, "no such subscription")
+        return Response(status_code=204)
+
+    @app.get("/api/deliveries")
+    async def deliveries(limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
+        return [d.to_dict() for d in store.list_deliveries(limit=min(max(1, limit), 1000), status=status)]
+
+    # -- WebSub callback -------------------------------------------------------------------
+
+    @app.get("/websub/{source_id}")
+    async def websub_verify(source_id: int, request: Request) -> Response:
+        params = request.query_params
+        mode, topic = params.get("hub.mode", ""), params.get("hub.topic", "")
+        challenge = params.get("hub.challenge", "")
+        if mode == "denied":
+            return Response(status_code=200)
+        if not challenge or not runner.websub_verify(source_id, mode, topic, params.get("hub.lease_seconds")):
+            raise HTTPException(404, "unknown subscription")
+        return PlainTextResponse(challenge)
+
+    @app.post("/websub/{source_id}")
+    async def websub_content(source_id: int, request: Request) -> Response:
+        body = await request.body()
+        signature = request.headers.get("x-hub-signature")  # "sha256=<hex HMAC of the body>"
+        # a content push with a bad signature is acknowledged and dropped (WebSub §8)
+        runner.websub_accept(source_id, body, signature)
+        return Response(status_code=202)
+
+    return app
