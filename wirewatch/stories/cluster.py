@@ -46,6 +46,7 @@ class _Story:
     fit_sum: float = 0.0
     fit_n: int = 0
     seq: int = 0
+    years: set[str] = field(default_factory=set)
     norm_docs: int = 0
 
 
@@ -55,9 +56,11 @@ class _Doc:
     terms: dict[str, float]  # sublinear tf, L2-normalised (idf applied at comparison)
     names: dict[str, float]
     length: int
+    years: frozenset[str]
     published: datetime | None
     title: str
     outlet: str | None
+    live: int = 0  # live stories sharing a term with it
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -103,7 +106,21 @@ class StoryClusterer:
         relative: float = 0.0,
         merge_floor: float = 0.1,
         merge_candidates: int = 5,
+        margin: float = 0.0,
+        year_factor: float = 1.0,
+        lead_chars: int = 0,
+        sparse_stories: int = 0,
+        threshold_sparse: float = 0.2,
+        lead_weight: float = 0.0,
+        margin_floor: float = 0.1,
     ) -> None:
+        self.margin = margin
+        self.year_factor = year_factor
+        self.lead_chars = lead_chars
+        self.sparse_stories = sparse_stories
+        self.threshold_sparse = threshold_sparse
+        self.lead_weight = lead_weight
+        self.margin_floor = margin_floor
         self.merge_floor = merge_floor
         self.merge_candidates = merge_candidates
         self.relative = relative
@@ -134,6 +151,10 @@ class StoryClusterer:
         """Assign ``article`` to a story (a live one or a new one) and return the story id."""
         doc = self._doc(article)
         best, best_score, ranked = self._best_story(doc)
+        if best is not None and best_score < self._needed(doc, best) and self.margin:
+            second = max((sc for sid, sc in ranked if sid != best.id), default=0.0)
+            if best_score >= self.margin_floor and best_score >= self.margin * second:
+                best_score = self._needed(doc, best)
         if best is None or best_score < self._needed(doc, best):
             story_id = self._new_story(doc)
         else:
@@ -180,7 +201,9 @@ class StoryClusterer:
 
     def _doc(self, article: Mapping[str, Any]) -> _Doc:
         title, text = _text(article.get("title")), _text(article.get("text"))
-        feats = article_features(title, text, self.title_weight, self.name_boost)
+        feats = article_features(
+            title, text, self.title_weight, self.name_boost, self.lead_chars, self.lead_weight
+        )
         names = feats.names
         for key in ("entities", "speakers"):
             extra = article.get(key)
@@ -200,12 +223,15 @@ class StoryClusterer:
             terms=_unit(feats.words),
             names=_unit(names),
             length=feats.length,
+            years=feats.years,
             published=published if published is not None else self._now,
             title=title.strip(),
             outlet=outlet if isinstance(outlet, str) and outlet else None,
         )
 
     def _threshold(self, doc: _Doc) -> float:
+        if self.sparse_stories and doc.live <= self.sparse_stories:
+            return self.threshold_sparse
         return self.threshold_short if doc.length < self.short_words else self.threshold
 
     def _needed(self, doc: _Doc, story: _Story) -> float:
@@ -266,6 +292,9 @@ class StoryClusterer:
 
     def _best_story(self, doc: _Doc) -> tuple[_Story | None, float, list[tuple[str, float]]]:
         scores = self._word_scores(doc)
+        doc.live = len(scores)
+        sparse = bool(self.sparse_stories) and doc.live <= self.sparse_stories
+        name_floor = 0.0 if sparse else self.name_floor
         ranked = sorted(scores, key=lambda sid: (-scores[sid], sid))[: self.query_terms]
         best: _Story | None = None
         best_score = -1.0
@@ -275,9 +304,11 @@ class StoryClusterer:
             score = scores[sid]
             if self.name_weight and len(doc.names) >= self.min_names and story.names:
                 names = self._cosine(doc.names, story.names)
-                if names < self.name_floor:
+                if names < name_floor:
                     continue
                 score = (1 - self.name_weight) * score + self.name_weight * names
+            if doc.years and story.years and not doc.years & story.years:
+                score *= self.year_factor
             seen.append((sid, score))
             if score > best_score:
                 best, best_score = story, score
@@ -300,6 +331,7 @@ class StoryClusterer:
             story.terms[t] = story.terms.get(t, 0.0) + w
         for t, w in doc.names.items():
             story.names[t] = story.names.get(t, 0.0) + w
+        story.years |= doc.years
         if doc.published is not None:
             if story.first_seen is None or doc.published < story.first_seen:
                 story.first_seen = doc.published
@@ -335,7 +367,9 @@ class StoryClusterer:
             names = self._cosine(a.names, b.names)
             if names < self.name_floor:
                 return 0.0
-            return (1 - self.name_weight) * words + self.name_weight * names
+            words = (1 - self.name_weight) * words + self.name_weight * names
+        if a.years and b.years and not a.years & b.years:
+            words *= self.year_factor
         return words
 
     def _merge_around(self, story_id: str, ranked: list[tuple[str, float]]) -> None:
@@ -362,6 +396,7 @@ class StoryClusterer:
         for t, w in gone.names.items():
             keep.names[t] = keep.names.get(t, 0.0) + w
         keep.members.extend(gone.members)
+        keep.years |= gone.years
         keep.size += gone.size
         keep.outlets.update(gone.outlets)
         keep.fit_sum += gone.fit_sum

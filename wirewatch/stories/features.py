@@ -55,6 +55,7 @@ class ArticleFeatures:
     words: Counter[str]
     names: Counter[str]
     length: int  # content words in title and text
+    years: frozenset[str]  # four-digit years named (1900-2099): a date tells events apart
 
 
 def normalise_word(token: str) -> str:
@@ -106,19 +107,34 @@ def _tokens(text: str, names: bool) -> tuple[list[str], list[str]]:
 
 
 def article_features(
-    title: str, text: str, title_weight: float = 2.0, name_weight: float = 1.0
+    title: str,
+    text: str,
+    title_weight: float = 2.0,
+    name_weight: float = 1.0,
+    lead_chars: int = 0,
+    lead_weight: float = 0.0,
 ) -> ArticleFeatures:
     """Features of one article; ``title`` counts ``title_weight`` extra times."""
     has_case = any(ch.isupper() for ch in title[:200] + text[:2000])
     title_words, title_names = _tokens(title, has_case)
-    text_words, text_names = _tokens(text, has_case)
+    cut = text.find(" ", lead_chars) if lead_chars and len(text) > lead_chars else len(text) if lead_chars else 0
+    cut = len(text) if cut < 0 else cut
+    lead_words, lead_names = _tokens(text[:cut], has_case)
+    text_words, text_names = _tokens(text[cut:], has_case)
     words: Counter[str] = Counter(text_words)
+    names: Counter[str] = Counter(text_names)
+    for word in lead_words:
+        words[word] += 1 + lead_weight
+    for name in lead_names:
+        names[name] += 1 + lead_weight
+    text_words = lead_words + text_words
     for word in title_words:
         words[word] += 1 + title_weight
-    names: Counter[str] = Counter(text_names)
-    names.update(title_names)
+    for name in title_names:
+        names[name] += 1 + lead_weight
     if name_weight:
         for name in names:
             if not _is_number(name):
                 words[name] += name_weight * names[name]
-    return ArticleFeatures(words, names, len(title_words) + len(text_words))
+    years = frozenset(w for w in title_words + text_words if len(w) == 4 and w[:2] in ("19", "20") and w.isdigit())
+    return ArticleFeatures(words, names, len(title_words) + len(text_words), years)
