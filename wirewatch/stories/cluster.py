@@ -1,6 +1,37 @@
 """Online story clustering: each article joins a live story or starts one, as it arrives.
 
-Draft: tuned below.
+``StoryClusterer().add(article) -> story id`` decides at once and never revisits an answer;
+the story id is the id of the story's first article, so the same stream gives the same ids.
+
+How it decides (single pass, TF-IDF, all statistics learned from the stream itself):
+
+1. The article becomes two bags (``features.py``): *words* (headline words and the first
+   ``lead_chars`` of the text counted extra, capitalised names counted extra) and *names*
+   (capitalised names, numbers, and the enrich stage's ``entities``/``speakers`` when given).
+   Weights are ``(1 + log tf) * idf`` with document frequencies counted online.
+2. Candidates are the live stories (last article within ``window_days``) that share a
+   word with the article, found through an inverted index from terms to stories; story
+   centroids keep their top ``max_terms`` terms only, so the index and the work per
+   article stay bounded.
+3. Score = ``(1 - name_weight) * cos(words) + name_weight * cos(names)``; when both sides
+   name at least ``min_names`` names and the name cosine is below ``name_floor``, the
+   story is ruled out: two events of the same kind share topic words, not people, places
+   and numbers.
+4. The article joins the best story if the score reaches the threshold, else starts one.
+   The threshold adapts to the text and the stream: ``threshold_short`` for short
+   snippets (fewer than ``short_words`` content words: headline plus a line, where cosines
+   run low), ``threshold`` for full articles, and ``threshold_sparse`` with no name floor
+   in a sparse stream (at most ``sparse_stories`` live stories share a word with the
+   article: when few stories run at once, a moderately similar recent one is very likely
+   the same story; a dense stream needs more evidence).
+5. Late merges: the stories that scored next best for the article are compared with the
+   story it joined, centroid to centroid (same score, same name floor); at
+   ``merge_threshold`` (``merge_threshold_short`` after a short article) the later story
+   is absorbed into the earlier one and ``merges`` records ``(absorbed, into)``.
+
+The defaults were chosen by grid search on ``../shared/data/stories-dev`` (macro B-cubed
+F1 of the online answers over its three files, see ``docs/BENCHMARKS.md``); nothing is
+learned from those files at run time and the gold labels are never read.
 """
 
 from __future__ import annotations
@@ -16,51 +47,51 @@ from wirewatch.stories.features import article_features
 
 __all__ = ["StoryClusterer", "StorySummary", "make"]
 
+EVICT_EVERY = 256  # articles between two sweeps of stories that left the window
+
 
 @dataclass(frozen=True, slots=True)
 class StorySummary:
-    """What a story is: a headline, when it ran, who ran it, what it is about."""
+    """What a story is: a headline, when it ran, who ran it, what and whom it is about."""
 
     id: str
-    title: str
+    title: str  # the headline of its first article that had one
     first_seen: datetime | None
     last_seen: datetime | None
     outlets: tuple[str, ...]
-    entities: tuple[str, ...]
-    terms: tuple[str, ...]
+    entities: tuple[str, ...]  # key names, most weighty first
+    terms: tuple[str, ...]  # key words, most weighty first
     size: int
 
 
 @dataclass(slots=True)
 class _Story:
     id: str
-    terms: dict[str, float] = field(default_factory=dict)
+    seq: int  # creation order: a merge keeps the older story
+    terms: dict[str, float] = field(default_factory=dict)  # sums of members' unit tf vectors
     names: dict[str, float] = field(default_factory=dict)
+    shown: Counter[str] = field(default_factory=Counter)  # names as written, for the summary
     size: int = 0
+    length: int = 0  # content words of all members
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     title: str = ""
     outlets: Counter[str] = field(default_factory=Counter)
-    members: list[str] = field(default_factory=list)
+    indexed: bool = True
     norm: float = 1.0
-    fit_sum: float = 0.0
-    fit_n: int = 0
-    seq: int = 0
-    years: set[str] = field(default_factory=set)
-    norm_docs: int = 0
+    norm_docs: int = 0  # documents seen when ``norm`` was computed (0: recompute)
 
 
 @dataclass(slots=True)
 class _Doc:
     id: str
-    terms: dict[str, float]  # sublinear tf, L2-normalised (idf applied at comparison)
+    terms: dict[str, float]  # 1 + log tf, L2-normalised; idf is applied when comparing
     names: dict[str, float]
+    shown: Counter[str]
     length: int
-    years: frozenset[str]
     published: datetime | None
     title: str
     outlet: str | None
-    live: int = 0  # live stories sharing a term with it
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -85,6 +116,11 @@ def _unit(counts: Mapping[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in weights.items()}
 
 
+def _add_into(bag: dict[str, float], other: Mapping[str, float]) -> None:
+    for t, w in other.items():
+        bag[t] = bag.get(t, 0.0) + w
+
+
 class StoryClusterer:
     """Single-pass clustering of a news stream into stories (see the module docstring)."""
 
@@ -92,50 +128,44 @@ class StoryClusterer:
         self,
         *,
         threshold: float = 0.3,
-        threshold_short: float = 0.3,
+        threshold_short: float = 0.12,
+        threshold_sparse: float = 0.2,
         short_words: int = 60,
+        sparse_stories: int = 4,
         name_weight: float = 0.3,
-        name_floor: float = 0.0,
+        name_floor: float = 0.3,
         min_names: int = 3,
         title_weight: float = 2.0,
+        lead_chars: int = 300,
+        lead_weight: float = 1.0,
         name_boost: float = 1.0,
-        window_days: float = 7.0,
-        max_terms: int = 100,
-        query_terms: int = 20,
-        merge_threshold: float = 0.6,
-        relative: float = 0.0,
+        merge_threshold: float = 0.5,
+        merge_threshold_short: float = 0.3,
         merge_floor: float = 0.1,
         merge_candidates: int = 5,
-        margin: float = 0.0,
-        year_factor: float = 1.0,
-        lead_chars: int = 0,
-        sparse_stories: int = 0,
-        threshold_sparse: float = 0.2,
-        lead_weight: float = 0.0,
-        margin_floor: float = 0.1,
+        candidates: int = 20,
+        max_terms: int = 100,
+        window_days: float = 7.0,
     ) -> None:
-        self.margin = margin
-        self.year_factor = year_factor
-        self.lead_chars = lead_chars
-        self.sparse_stories = sparse_stories
-        self.threshold_sparse = threshold_sparse
-        self.lead_weight = lead_weight
-        self.margin_floor = margin_floor
-        self.merge_floor = merge_floor
-        self.merge_candidates = merge_candidates
-        self.relative = relative
         self.threshold = threshold
         self.threshold_short = threshold_short
+        self.threshold_sparse = threshold_sparse
         self.short_words = short_words
+        self.sparse_stories = sparse_stories
         self.name_weight = name_weight
         self.name_floor = name_floor
         self.min_names = min_names
         self.title_weight = title_weight
+        self.lead_chars = lead_chars
+        self.lead_weight = lead_weight
         self.name_boost = name_boost
-        self.window = timedelta(days=window_days)
-        self.max_terms = max_terms
-        self.query_terms = query_terms
         self.merge_threshold = merge_threshold
+        self.merge_threshold_short = merge_threshold_short
+        self.merge_floor = merge_floor
+        self.merge_candidates = merge_candidates
+        self.candidates = candidates
+        self.max_terms = max_terms
+        self.window = timedelta(days=window_days)
         self.merges: list[tuple[str, str]] = []
         self._df: Counter[str] = Counter()
         self._docs = 0
@@ -150,40 +180,35 @@ class StoryClusterer:
     def add(self, article: Mapping[str, Any]) -> str:
         """Assign ``article`` to a story (a live one or a new one) and return the story id."""
         doc = self._doc(article)
-        best, best_score, ranked = self._best_story(doc)
-        if best is not None and best_score < self._needed(doc, best) and self.margin:
-            second = max((sc for sid, sc in ranked if sid != best.id), default=0.0)
-            if best_score >= self.margin_floor and best_score >= self.margin * second:
-                best_score = self._needed(doc, best)
-        if best is None or best_score < self._needed(doc, best):
-            story_id = self._new_story(doc)
+        ranked, sparse = self._rank(doc)
+        if ranked and ranked[0][1] >= self._threshold(doc, sparse):
+            story = self._stories[ranked[0][0]]
         else:
-            story_id = best.id
-            best.fit_sum += best_score
-            best.fit_n += 1
-        self._join(story_id, doc)
-        self._merge_around(story_id, ranked)
-        return self._find(story_id)
+            story = self._new_story(doc.id)
+        self._join(story, doc)
+        story = self._merge_around(story, ranked)
+        return story.id
 
     def restore(self, article: Mapping[str, Any], story_id: str) -> None:
         """Put an already-assigned article back into the state, without deciding anything."""
         doc = self._doc(article)
-        story_id = self._find(story_id)
-        if story_id not in self._stories:
-            self._seq += 1
-            self._stories[story_id] = _Story(story_id, seq=self._seq)
-        self._join(story_id, doc)
+        story_id = self._find(str(story_id))
+        story = self._stories.get(story_id) or self._new_story(story_id)
+        self._join(story, doc)
 
     def final_clusters(self) -> dict[str, str]:
         """Article id -> story id, after the late merges."""
         return {article: self._find(story) for article, story in self._assigned.items()}
 
     def story(self, story_id: str) -> StorySummary:
-        """A summary of the story ``story_id`` (or of the story it was merged into)."""
+        """A summary of the story ``story_id`` (or of the story it was merged into).
+
+        Raises ``KeyError`` for an id that never was a story.
+        """
         story = self._stories[self._find(story_id)]
         idf = self._idf
         terms = sorted(story.terms, key=lambda t: (-story.terms[t] * idf(t), t))
-        names = sorted(story.names, key=lambda t: (-story.names[t] * idf(t), t))
+        names = sorted(story.shown, key=lambda n: (-story.shown[n] * idf(n.lower()), n))
         return StorySummary(
             id=story.id,
             title=story.title,
@@ -195,56 +220,61 @@ class StoryClusterer:
             size=story.size,
         )
 
-    # ------------------------------------------------------------- internals
-    def _idf(self, term: str) -> float:
-        return math.log((self._docs + 1) / (self._df[term] + 1)) + 1.0
-
+    # ------------------------------------------------------------ the article
     def _doc(self, article: Mapping[str, Any]) -> _Doc:
         title, text = _text(article.get("title")), _text(article.get("text"))
         feats = article_features(
-            title, text, self.title_weight, self.name_boost, self.lead_chars, self.lead_weight
+            title,
+            text,
+            title_weight=self.title_weight,
+            name_weight=self.name_boost,
+            lead_chars=self.lead_chars,
+            lead_weight=self.lead_weight,
         )
-        names = feats.names
+        names, shown = feats.names, Counter(feats.shown)
         for key in ("entities", "speakers"):
-            extra = article.get(key)
-            if isinstance(extra, Iterable) and not isinstance(extra, str):
-                for name in extra:
-                    for part in _text(name).lower().split():
-                        if len(part) > 1:
-                            names[part] += 1
+            given = article.get(key)
+            if isinstance(given, Iterable) and not isinstance(given, str | bytes):
+                for name in given:
+                    parts = [p for p in _text(name).lower().split() if len(p) > 1]
+                    for part in parts:
+                        names[part] = names.get(part, 0.0) + 1
+                    if parts:
+                        shown[_text(name).strip()] += 2
         published = _parse_time(article.get("published"))
         if published is not None and (self._now is None or published > self._now):
             self._now = published
         self._docs += 1
         self._df.update(feats.words.keys() | names.keys())
+        if self._docs % EVICT_EVERY == 0:
+            self._evict()
         outlet = article.get("outlet")
         return _Doc(
             id=str(article.get("id")),
             terms=_unit(feats.words),
             names=_unit(names),
+            shown=shown,
             length=feats.length,
-            years=feats.years,
             published=published if published is not None else self._now,
-            title=title.strip(),
+            title=" ".join(title.split()),
             outlet=outlet if isinstance(outlet, str) and outlet else None,
         )
 
-    def _threshold(self, doc: _Doc) -> float:
-        if self.sparse_stories and doc.live <= self.sparse_stories:
+    def _threshold(self, doc: _Doc, sparse: bool) -> float:
+        if sparse:
             return self.threshold_sparse
         return self.threshold_short if doc.length < self.short_words else self.threshold
 
-    def _needed(self, doc: _Doc, story: _Story) -> float:
-        needed = self._threshold(doc)
-        if self.relative and story.fit_n:
-            needed = max(needed, self.relative * story.fit_sum / story.fit_n)
-        return needed
+    # -------------------------------------------------------------- scoring
+    def _idf(self, term: str) -> float:
+        return math.log((self._docs + 1) / (self._df[term] + 1)) + 1.0
 
     def _norm(self, bag: Mapping[str, float]) -> float:
         idf = self._idf
         return math.sqrt(sum((w * idf(t)) ** 2 for t, w in bag.items())) or 1.0
 
     def _story_norm(self, story: _Story) -> float:
+        # idf drifts slowly: recompute when the story changed or the stream grew by 10 %
         if story.norm_docs == 0 or self._docs > story.norm_docs * 1.1:
             story.norm = self._norm(story.terms)
             story.norm_docs = self._docs
@@ -258,164 +288,145 @@ class StoryClusterer:
         for t, w in a.items():
             v = b.get(t)
             if v is not None:
-                i = idf(t)
-                dot += w * v * i * i
-        if dot == 0.0:
-            return 0.0
-        return dot / (self._norm(a) * self._norm(b))
+                dot += w * v * idf(t) ** 2
+        return dot / (self._norm(a) * self._norm(b)) if dot else 0.0
 
     def _word_scores(self, doc: _Doc) -> dict[str, float]:
-        """Cosine of ``doc`` with every live story that shares a term, via the postings."""
-        idf = self._idf
-        acc: dict[str, float] = {}
-        stories = self._stories
+        """Word cosine of ``doc`` with each live story that shares a term (via the index)."""
+        idf, stories = self._idf, self._stories
+        dots: dict[str, float] = {}
         for t, w in doc.terms.items():
             posting = self._postings.get(t)
-            if not posting:
-                continue
-            i = idf(t)
-            q = w * i * i
-            for sid in posting:
-                acc[sid] = acc.get(sid, 0.0) + q * stories[sid].terms[t]
+            if posting:
+                q = w * idf(t) ** 2
+                for sid in posting:
+                    dots[sid] = dots.get(sid, 0.0) + q * stories[sid].terms[t]
         norm = self._norm(doc.terms)
-        scores: dict[str, float] = {}
-        for sid, dot in acc.items():
-            story = stories[sid]
-            if self._live(story, doc.published):
-                scores[sid] = dot / (norm * self._story_norm(story))
-        return scores
+        return {
+            sid: dot / (norm * self._story_norm(stories[sid]))
+            for sid, dot in dots.items()
+            if self._live(stories[sid], doc.published)
+        }
+
+    def _combine(self, words: float, a: Mapping[str, float], b: Mapping[str, float], floor: float) -> float:
+        """Words and names in one score; ``-1`` when the names rule the pair out."""
+        if not self.name_weight or len(a) < self.min_names or len(b) < self.min_names:
+            return words
+        names = self._cosine(a, b)
+        if names < floor:
+            return -1.0
+        return (1 - self.name_weight) * words + self.name_weight * names
+
+    def _rank(self, doc: _Doc) -> tuple[list[tuple[str, float]], bool]:
+        """The best candidate stories for ``doc``, best first, and whether the stream is sparse."""
+        scores = self._word_scores(doc)
+        sparse = len(scores) <= self.sparse_stories
+        floor = 0.0 if sparse else self.name_floor
+        top = sorted(scores, key=lambda sid: (-scores[sid], self._stories[sid].seq))
+        ranked = []
+        for sid in top[: self.candidates]:
+            score = self._combine(scores[sid], doc.names, self._stories[sid].names, floor)
+            if score >= 0.0:
+                ranked.append((sid, score))
+        ranked.sort(key=lambda item: (-item[1], self._stories[item[0]].seq))
+        return ranked, sparse
 
     def _live(self, story: _Story, when: datetime | None) -> bool:
         if when is None or story.last_seen is None:
             return True
         return abs(when - story.last_seen) <= self.window
 
-    def _best_story(self, doc: _Doc) -> tuple[_Story | None, float, list[tuple[str, float]]]:
-        scores = self._word_scores(doc)
-        doc.live = len(scores)
-        sparse = bool(self.sparse_stories) and doc.live <= self.sparse_stories
-        name_floor = 0.0 if sparse else self.name_floor
-        ranked = sorted(scores, key=lambda sid: (-scores[sid], sid))[: self.query_terms]
-        best: _Story | None = None
-        best_score = -1.0
-        seen: list[tuple[str, float]] = []
-        for sid in ranked:
-            story = self._stories[sid]
-            score = scores[sid]
-            if self.name_weight and len(doc.names) >= self.min_names and story.names:
-                names = self._cosine(doc.names, story.names)
-                if names < name_floor:
-                    continue
-                score = (1 - self.name_weight) * score + self.name_weight * names
-            if doc.years and story.years and not doc.years & story.years:
-                score *= self.year_factor
-            seen.append((sid, score))
-            if score > best_score:
-                best, best_score = story, score
-        return best, best_score, seen
-
-    def _new_story(self, doc: _Doc) -> str:
-        story_id = doc.id
+    # -------------------------------------------------------------- stories
+    def _new_story(self, story_id: str) -> _Story:
         while story_id in self._stories or story_id in self._parent:
-            story_id += "+"
+            story_id += "+"  # an article id seen twice still starts a story of its own
         self._seq += 1
-        self._stories[story_id] = _Story(story_id, seq=self._seq)
-        return story_id
+        story = self._stories[story_id] = _Story(story_id, self._seq)
+        return story
 
-    def _join(self, story_id: str, doc: _Doc) -> None:
-        story = self._stories[story_id]
-        self._assigned[doc.id] = story_id
-        story.members.append(doc.id)
+    def _join(self, story: _Story, doc: _Doc) -> None:
+        self._assigned[doc.id] = story.id
         story.size += 1
-        for t, w in doc.terms.items():
-            story.terms[t] = story.terms.get(t, 0.0) + w
-        for t, w in doc.names.items():
-            story.names[t] = story.names.get(t, 0.0) + w
-        story.years |= doc.years
-        if doc.published is not None:
-            if story.first_seen is None or doc.published < story.first_seen:
-                story.first_seen = doc.published
-            if story.last_seen is None or doc.published > story.last_seen:
-                story.last_seen = doc.published
+        story.length += doc.length
+        _add_into(story.terms, doc.terms)
+        _add_into(story.names, doc.names)
+        story.shown.update(doc.shown)
+        self._seen(story, doc.published)
         if not story.title and doc.title:
             story.title = doc.title
         if doc.outlet:
             story.outlets[doc.outlet] += 1
-        self._cap(story)
-        story.norm_docs = 0
-        for t in story.terms:
-            self._postings.setdefault(t, set()).add(story_id)
+        self._reindex(story)
 
-    def _cap(self, story: _Story) -> None:
+    def _seen(self, story: _Story, when: datetime | None) -> None:
+        if when is not None:
+            if story.first_seen is None or when < story.first_seen:
+                story.first_seen = when
+            if story.last_seen is None or when > story.last_seen:
+                story.last_seen = when
+
+    def _reindex(self, story: _Story) -> None:
+        """Cap the centroid to its top terms and point the index at what is left."""
+        idf = self._idf
         for bag in (story.terms, story.names):
             if len(bag) > 2 * self.max_terms:
-                idf = self._idf
                 keep = sorted(bag, key=lambda t: (-bag[t] * idf(t), t))[: self.max_terms]
                 dropped = bag.keys() - set(keep)
-                kept = {t: bag[t] for t in keep}
-                bag.clear()
-                bag.update(kept)
-                if bag is story.terms:
-                    for t in dropped:
-                        posting = self._postings.get(t)
-                        if posting is not None:
-                            posting.discard(story.id)
+                for t in dropped:
+                    del bag[t]
+                    if bag is story.terms:
+                        self._postings.get(t, set()).discard(story.id)
+        if len(story.shown) > 2 * self.max_terms:
+            story.shown = Counter(dict(story.shown.most_common(self.max_terms)))
+        story.norm_docs = 0
+        story.indexed = True
+        for t in story.terms:
+            self._postings.setdefault(t, set()).add(story.id)
 
-    def _story_similarity(self, a: _Story, b: _Story) -> float:
-        words = self._cosine(a.terms, b.terms)
-        if self.name_weight and len(a.names) >= self.min_names and len(b.names) >= self.min_names:
-            names = self._cosine(a.names, b.names)
-            if names < self.name_floor:
-                return 0.0
-            words = (1 - self.name_weight) * words + self.name_weight * names
-        if a.years and b.years and not a.years & b.years:
-            words *= self.year_factor
-        return words
+    def _unindex(self, story: _Story) -> None:
+        for t in story.terms:
+            posting = self._postings.get(t)
+            if posting is not None:
+                posting.discard(story.id)
+                if not posting:
+                    del self._postings[t]
+        story.indexed = False
 
-    def _merge_around(self, story_id: str, ranked: list[tuple[str, float]]) -> None:
-        """Merge into one the stories that the new article shows to be one."""
-        if not self.merge_threshold or self.merge_threshold >= 1.0:
-            return
-        story = self._stories[story_id]
-        floor = self.merge_floor
-        for other_id, score in sorted(ranked, key=lambda x: (-x[1], x[0]))[: self.merge_candidates]:
-            if other_id == story.id or score < floor or other_id not in self._stories:
+    def _evict(self) -> None:
+        """Take the stories that left the time window out of the index (they stay summarised)."""
+        for story in self._stories.values():
+            if story.indexed and not self._live(story, self._now):
+                self._unindex(story)
+
+    def _merge_around(self, story: _Story, ranked: list[tuple[str, float]]) -> _Story:
+        """Merge the stories that the new article shows to be one with the one it joined."""
+        for other_id, score in ranked[: self.merge_candidates]:
+            other = self._stories.get(other_id)
+            if other is None or other is story or score < self.merge_floor:
                 continue
-            other = self._stories[other_id]
-            if self._story_similarity(story, other) >= self.merge_threshold:
+            short = story.length + other.length < self.short_words * (story.size + other.size)
+            needed = self.merge_threshold_short if short else self.merge_threshold
+            words = self._cosine(story.terms, other.terms)
+            if self._combine(words, story.names, other.names, self.name_floor) >= needed:
                 story = self._merge(story, other)
+        return story
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
         keep, gone = (a, b) if a.seq < b.seq else (b, a)
-        for t in gone.terms:
-            posting = self._postings.get(t)
-            if posting is not None:
-                posting.discard(gone.id)
-        for t, w in gone.terms.items():
-            keep.terms[t] = keep.terms.get(t, 0.0) + w
-        for t, w in gone.names.items():
-            keep.names[t] = keep.names.get(t, 0.0) + w
-        keep.members.extend(gone.members)
-        keep.years |= gone.years
+        self._unindex(gone)
+        _add_into(keep.terms, gone.terms)
+        _add_into(keep.names, gone.names)
+        keep.shown.update(gone.shown)
         keep.size += gone.size
+        keep.length += gone.length
         keep.outlets.update(gone.outlets)
-        keep.fit_sum += gone.fit_sum
-        keep.fit_n += gone.fit_n
-        for when in (gone.first_seen, gone.last_seen):
-            if when is not None:
-                if keep.first_seen is None or when < keep.first_seen:
-                    keep.first_seen = when
-                if keep.last_seen is None or when > keep.last_seen:
-                    keep.last_seen = when
-        if not keep.title:
-            keep.title = gone.title
+        self._seen(keep, gone.first_seen)
+        self._seen(keep, gone.last_seen)
+        keep.title = keep.title or gone.title
         del self._stories[gone.id]
         self._parent[gone.id] = keep.id
         self.merges.append((gone.id, keep.id))
-        self._cap(keep)
-        keep.norm_docs = 0
-        for t in keep.terms:
-            self._postings.setdefault(t, set()).add(keep.id)
+        self._reindex(keep)
         return keep
 
     def _find(self, story_id: str) -> str:

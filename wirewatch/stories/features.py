@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 __all__ = ["ArticleFeatures", "article_features"]
 
-STOP_WORDS = frozenset(
-    """
+_STOP_WORDS = """
     a about above after again against all also am an and any are aren as at be because been
     before being below between both but by can cannot could couldn did didn do does doesn doing
     don down during each few for from further had hadn has hasn have haven having he her here
@@ -33,16 +32,15 @@ STOP_WORDS = frozenset(
     were weren what when where which while who whom why will with won would wouldn you your
     yours yourself yourselves ve d m y said says say told according new one two also like get
     got just would could us per via mr mrs ms dr st
-    """.split()
-)
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 # Capitalised words that are not names: calendar words and sentence-level fillers.
-NOT_NAMES = frozenset(
-    """
+_NOT_NAMES = """
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december today yesterday tomorrow
-    """.split()
-)
+"""
+NOT_NAMES = frozenset(_NOT_NAMES.split())
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|\d+(?:[.,]\d+)+")
 SENTENCE_END = frozenset('.!?:;"“”\n')
@@ -52,15 +50,15 @@ SENTENCE_END = frozenset('.!?:;"“”\n')
 class ArticleFeatures:
     """An article as bags of terms: ``words`` for the topic, ``names`` for the event."""
 
-    words: Counter[str]
-    names: Counter[str]
+    words: dict[str, float]
+    names: dict[str, float]
+    shown: Counter[str]  # the names as written ("Reid", "NATO"), for story summaries
     length: int  # content words in title and text
-    years: frozenset[str]  # four-digit years named (1900-2099): a date tells events apart
 
 
 def normalise_word(token: str) -> str:
     """Lower-case, drop a possessive, and fold a plain plural (``quakes`` -> ``quake``)."""
-    word = token.lower().replace("’", "'")
+    word = token.lower().replace("\u2019", "'")
     if word.endswith("'s"):
         word = word[:-2]
     elif "'" in word:
@@ -72,20 +70,21 @@ def normalise_word(token: str) -> str:
     return word
 
 
-def _is_number(token: str) -> bool:
-    return token[0].isdigit()
+def _shouting(text: str) -> bool:
+    """True when most words of the start are in capitals (a headline then names nothing)."""
+    tokens = [m.group() for m in TOKEN.finditer(text[:400])]
+    return bool(tokens) and sum(1 for t in tokens if t.isupper()) > len(tokens) // 2
 
 
-def _tokens(text: str, names: bool) -> tuple[list[str], list[str]]:
-    """Content words of ``text`` and the capitalised names among them (``names=False``: none)."""
+def _tokens(text: str, names: bool) -> tuple[list[str], list[str], list[str]]:
+    """Content words of ``text``, the names among them, and those names as written."""
     words: list[str] = []
     found: list[str] = []
-    upper = sum(1 for m in TOKEN.finditer(text[:400]) if m.group().isupper())
-    total = sum(1 for _ in TOKEN.finditer(text[:400]))
-    shouting = total > 0 and upper > total // 2  # an all-caps headline names nothing
+    shown: list[str] = []
+    names = names and not _shouting(text)
     for match in TOKEN.finditer(text):
         token = match.group()
-        if _is_number(token):
+        if token[0].isdigit():
             number = token.replace(",", "")
             words.append(number)
             if names and len(number) >= 2:
@@ -95,46 +94,51 @@ def _tokens(text: str, names: bool) -> tuple[list[str], list[str]]:
         if len(word) < 2 or word in STOP_WORDS:
             continue
         words.append(word)
-        if not names or shouting or not token[0].isupper() or word in NOT_NAMES:
+        if not names or not token[0].isupper() or word in NOT_NAMES:
             continue
         start = match.start()
-        before = text[max(0, start - 3) : start].rstrip(" \t'‘(")
-        if before and before[-1] not in SENTENCE_END:
-            found.append(word)
-        elif token.isupper() and len(token) > 1:
-            found.append(word)  # an acronym opens the sentence: still a name
-    return words, found
+        before = text[max(0, start - 3) : start].rstrip(" \t'\u2018(")
+        if (before and before[-1] not in SENTENCE_END) or (token.isupper() and len(token) > 1):
+            found.append(word)  # mid-sentence capital, or an acronym anywhere
+            shown.append(token)
+    return words, found, shown
 
 
 def article_features(
     title: str,
     text: str,
+    *,
     title_weight: float = 2.0,
     name_weight: float = 1.0,
-    lead_chars: int = 0,
-    lead_weight: float = 0.0,
+    lead_chars: int = 300,
+    lead_weight: float = 1.0,
 ) -> ArticleFeatures:
-    """Features of one article; ``title`` counts ``title_weight`` extra times."""
+    """Features of one article.
+
+    Headline words count ``1 + title_weight`` times, words in the first ``lead_chars``
+    characters of the text ``1 + lead_weight`` times (the lead says who, where and what
+    happened; the rest adds background), and each name ``name_weight`` more times.
+    Text in lower case only (pre-processed snippets) has no names.
+    """
     has_case = any(ch.isupper() for ch in title[:200] + text[:2000])
-    title_words, title_names = _tokens(title, has_case)
-    cut = text.find(" ", lead_chars) if lead_chars and len(text) > lead_chars else len(text) if lead_chars else 0
-    cut = len(text) if cut < 0 else cut
-    lead_words, lead_names = _tokens(text[:cut], has_case)
-    text_words, text_names = _tokens(text[cut:], has_case)
-    words: Counter[str] = Counter(text_words)
-    names: Counter[str] = Counter(text_names)
+    cut = len(text)
+    if 0 < lead_chars < len(text):
+        cut = text.find(" ", lead_chars)
+        cut = len(text) if cut < 0 else cut
+    title_words, title_names, title_shown = _tokens(title, has_case)
+    lead_words, lead_names, lead_shown = _tokens(text[:cut], has_case)
+    rest_words, rest_names, rest_shown = _tokens(text[cut:], has_case)
+    words: dict[str, float] = dict(Counter(rest_words))
+    names: dict[str, float] = dict(Counter(rest_names))
     for word in lead_words:
-        words[word] += 1 + lead_weight
-    for name in lead_names:
-        names[name] += 1 + lead_weight
-    text_words = lead_words + text_words
+        words[word] = words.get(word, 0.0) + 1 + lead_weight
     for word in title_words:
-        words[word] += 1 + title_weight
-    for name in title_names:
-        names[name] += 1 + lead_weight
+        words[word] = words.get(word, 0.0) + 1 + title_weight
+    for name in lead_names + title_names:
+        names[name] = names.get(name, 0.0) + 1 + lead_weight
     if name_weight:
-        for name in names:
-            if not _is_number(name):
-                words[name] += name_weight * names[name]
-    years = frozenset(w for w in title_words + text_words if len(w) == 4 and w[:2] in ("19", "20") and w.isdigit())
-    return ArticleFeatures(words, names, len(title_words) + len(text_words), years)
+        for name, count in names.items():
+            if not name[0].isdigit():
+                words[name] = words.get(name, 0.0) + name_weight * count
+    shown = Counter(title_shown + lead_shown + rest_shown)
+    return ArticleFeatures(words, names, shown, len(title_words) + len(lead_words) + len(rest_words))
