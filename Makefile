@@ -32,6 +32,7 @@ lint: setup
 eval: setup
 	$(BIN)/python eval/extraction_gate.py --data $(SHARED)/data/extraction-dev
 	$(BIN)/python eval/quotes_gate.py --data $(SHARED)/data/quotes-dev/quotes-dev.jsonl --tools $(SHARED)/tools
+	$(BIN)/python eval/stories_gate.py --data $(SHARED)/data/stories-dev --tools $(SHARED)/tools
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
