@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_extract.py --data $(SHARED)/data/extraction-dev
 	$(BIN)/python benchmarks/bench_warc.py
 	$(BIN)/python benchmarks/bench_quotes.py --data $(SHARED)/data/quotes-dev/quotes-dev.jsonl
+	$(BIN)/python benchmarks/bench_stories.py --data $(SHARED)/data/stories-dev --tools $(SHARED)/tools
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info
