@@ -41,10 +41,11 @@ from wirewatch.stories import StoryClusterer  # noqa: E402
 FILES = ("ecbplus-dev.jsonl", "basil-dev.jsonl", "gnews-dev.jsonl")
 ANCHOR_THRESHOLD = 0.175
 WORD = re.compile(r"[a-z0-9]+")
-STOP = frozenset(
+_STOP = (
     "a an and are as at be been but by for from has have he her his in is it its of on or "
-    "said says that the their they this to was were which who will with would".split()
+    "said says that the their they this to was were which who will with would"
 )
+STOP = frozenset(_STOP.split())
 
 
 class TfidfSinglePass:
@@ -136,7 +137,8 @@ def main() -> int:
                 run(lambda t=threshold: TfidfSinglePass(t), arts, scorer)["f1"] for arts in streams.values()
             ]
             print(
-                f"anchor threshold {threshold:.2f}: macro B3 F1 {sum(f1s) / len(f1s):.4f}  {[round(f, 4) for f in f1s]}"
+                f"anchor threshold {threshold:.3f}: macro B3 F1 {sum(f1s) / len(f1s):.4f}",
+                [round(f, 4) for f in f1s],
             )
         return 0
 
