@@ -32,12 +32,14 @@ lint: setup
 eval: setup
 	$(BIN)/python eval/extraction_gate.py --data $(SHARED)/data/extraction-dev
 	$(BIN)/python eval/quotes_gate.py --data $(SHARED)/data/quotes-dev/quotes-dev.jsonl --tools $(SHARED)/tools
+	$(BIN)/python eval/stories_gate.py --data $(SHARED)/data/stories-dev --tools $(SHARED)/tools
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/bench_extract.py --data $(SHARED)/data/extraction-dev
 	$(BIN)/python benchmarks/bench_warc.py
 	$(BIN)/python benchmarks/bench_quotes.py --data $(SHARED)/data/quotes-dev/quotes-dev.jsonl
+	$(BIN)/python benchmarks/bench_stories.py --data $(SHARED)/data/stories-dev --tools $(SHARED)/tools
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

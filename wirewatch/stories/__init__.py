@@ -5,3 +5,7 @@ the store (the pipeline loads and saves the state).
 """
 
 from __future__ import annotations
+
+from wirewatch.stories.cluster import StoryClusterer, StorySummary
+
+__all__ = ["StoryClusterer", "StorySummary"]
