@@ -194,6 +194,8 @@ def valid_keys() -> dict[str, str]:
         json.dumps({"endpoint": "http://127.0.0.1:9/x"}),
         json.dumps({"keys": valid_keys()}),
         json.dumps({"endpoint": "ftp://127.0.0.1/x", "keys": valid_keys()}),
+        json.dumps({"endpoint": f"https://{'a' * 64}.example/x", "keys": valid_keys()}),
+        json.dumps({"endpoint": "http://127.0.0.1:99999/x", "keys": valid_keys()}),
         json.dumps(
             {"endpoint": "http://127.0.0.1:9/x", "keys": {**valid_keys(), "p256dh": "!!not base64!!"}}
         ),
@@ -210,6 +212,8 @@ def valid_keys() -> dict[str, str]:
         "no-keys",
         "no-endpoint",
         "ftp-endpoint",
+        "host-label-too-long",
+        "port-out-of-range",
         "bad-base64",
         "short-point",
         "point-off-curve",

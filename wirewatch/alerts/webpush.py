@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import http_ece
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -74,7 +75,11 @@ def parse_subscription(target: str | None) -> PushSubscription:
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
     if not isinstance(endpoint, str) or not endpoint:
         raise ValueError('the subscription has no "endpoint"')
-    origin_of(endpoint)  # an http(s) URL with a host, or ValueError
+    host = urlsplit(origin_of(endpoint)).hostname or ""  # origin_of: an http(s) URL with a host
+    try:
+        host.encode("idna")  # a label over 63 characters is no name at all
+    except UnicodeError:
+        raise ValueError("the endpoint's host is not a valid name") from None
     if not isinstance(p256dh, str) or not isinstance(auth, str):
         raise ValueError('the subscription has no "p256dh" or "auth" key')
     try:
