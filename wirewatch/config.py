@@ -123,6 +123,12 @@ SETTINGS: tuple[Setting, ...] = (
         "No source is polled more often than this, in seconds (whatever `--every` says).",
     ),
     Setting(
+        "push_subject",
+        "mailto:wirewatch@localhost",
+        str,
+        "The contact (`mailto:` or `https:` URL) sent to Web Push services with each push (VAPID).",
+    ),
+    Setting(
         "delivery_timeout",
         10.0,
         _positive_float,
@@ -157,6 +163,7 @@ class Settings:
     parse_timeout: float
     poll_interval: float
     min_poll_interval: float
+    push_subject: str
     delivery_timeout: float
     enrich: bool
 

@@ -121,9 +121,13 @@ class Outbox:
             return
         error = result.error or "failed"
         if result.gone and channel_id is not None:
-            log.warning("channel %s disabled: %s", channel_id, error)
             self._store.delivery_failed(delivery.id, error, retry_at=None, now=now)
-            self._store.disable_channel(channel_id, error)
+            if delivery.channel.kind is ChannelKind.PUSH:  # the browser unsubscribed: forget it
+                log.info("push subscription %s deleted: %s", channel_id, error)
+                self._store.delete_channel(channel_id)
+            else:
+                log.warning("channel %s disabled: %s", channel_id, error)
+                self._store.disable_channel(channel_id, error)
             return
         created = delivery.created_at.timestamp() if delivery.created_at else now
         if now - created >= GIVE_UP_AFTER:

@@ -61,6 +61,7 @@ async def _run(*, settings_db: str | None, host: str, port: int, workers: int) -
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     with store_for(settings) as store:
+        configured = getattr(settings, "public_url", None)
         runner = Runner(store, settings, workers=workers, public_url=public_url(settings))
         app = create_app(runner, stop=stop)
         config = uvicorn.Config(
@@ -73,6 +74,8 @@ async def _run(*, settings_db: str | None, host: str, port: int, workers: int) -
             await asyncio.sleep(0.05)
         if server.started:
             bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+            if not configured:  # links (WebSub callbacks, feeds) name the address really served
+                runner.public_url = f"http://{host}:{bound}"
             click.echo(f"wirewatch: serving on http://{host}:{bound} (database {settings.db})", err=True)
         await stop.wait()
         server.should_exit = True

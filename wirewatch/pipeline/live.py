@@ -28,7 +28,9 @@ from urllib.parse import urlencode
 
 from wirewatch.alerts.base import Notifier
 from wirewatch.alerts.outbox import Outbox
+from wirewatch.alerts.vapid import VapidKeys
 from wirewatch.alerts.webhook import WebhookNotifier
+from wirewatch.alerts.webpush import WebPushNotifier
 from wirewatch.config import Settings
 from wirewatch.errors import FetchError
 from wirewatch.fetch import Fetcher
@@ -85,8 +87,14 @@ class Runner:
         self.public_url = (public_url or "").rstrip("/")
         self.fetcher = Fetcher(settings)
         self.new_article = asyncio.Condition()  # notified after each stored article (SSE)
+        self.vapid = VapidKeys.from_string(
+            store.setting("vapid_private_key", VapidKeys.generate().to_string())
+        )
         channels: dict[ChannelKind, Notifier] = {
-            ChannelKind.WEBHOOK: WebhookNotifier(self.fetcher, timeout=settings.delivery_timeout)
+            ChannelKind.WEBHOOK: WebhookNotifier(self.fetcher, timeout=settings.delivery_timeout),
+            ChannelKind.PUSH: WebPushNotifier(
+                self.fetcher, self.vapid, subject=settings.push_subject, timeout=settings.delivery_timeout
+            ),
         }
         channels.update(notifiers or {})
         self.outbox = Outbox(store, channels)

@@ -93,7 +93,11 @@ def _with_time_limit(work: Callable[[], T], *, timeout: float, location: str) ->
 
 def _parse_xml_feed(data: bytes, *, location: str, max_field_chars: int, max_entries: int) -> Feed:
     cleaned = strip_declarations(as_utf8(data))
-    headers = {"content-location": location} if location.startswith(("http://", "https://")) else {}
+    headers = (  # a content type too: without one feedparser flags any feed with no items as broken
+        {"content-location": location, "content-type": "application/xml"}
+        if location.startswith(("http://", "https://"))
+        else {}
+    )
     parsed: Any = feedparser.parse(io.BytesIO(cleaned), response_headers=headers)
     # an "entry" with neither title, link nor content is debris of broken markup
     entries_in = [

@@ -394,6 +394,17 @@ class SQLiteStore:
                 (reason, channel_id),
             )
 
+    def delete_channel(self, channel_id: int) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM channels WHERE id = ?", (channel_id,))
+
+    def add_channel(self, subscription_id: int, channel: Channel) -> Channel:
+        with self._transaction() as conn:
+            channel_id = live.add_channel(conn, subscription_id, channel, time.time())
+            sub = live.get_subscription(conn, subscription_id)
+        assert sub is not None
+        return next(c for c in sub.channels if c.id == channel_id)
+
     def due_deliveries(self, now: float, limit: int = 100) -> list[Delivery]:
         with self._guard() as conn:
             return live.due_deliveries(conn, now, limit)

@@ -41,6 +41,24 @@ class SubscriptionIn(BaseModel):
     cap_per_hour: int = Field(default=60, ge=1, le=10_000)
 
 
+class PushKeys(BaseModel):
+    p256dh: str = Field(min_length=1, max_length=200)
+    auth: str = Field(min_length=1, max_length=100)
+
+
+class PushSubscriptionIn(BaseModel):
+    endpoint: str = Field(min_length=1, max_length=2000)
+    keys: PushKeys
+
+
+class PushIn(BaseModel):
+    """Follow a query on this device: the query and the browser's PushSubscription."""
+
+    query: str = Field(min_length=1, max_length=2000)
+    name: str | None = Field(default=None, max_length=200)
+    subscription: PushSubscriptionIn
+
+
 class SourceIn(BaseModel):
     url: str = Field(min_length=1, max_length=2000)
     kind: SourceKind = SourceKind.FEED
@@ -159,6 +177,24 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         if not store.remove_subscription(subscription_id):
             raise HTTPException(404, "no such subscription")
         return Response(status_code=204)
+
+    @app.get("/api/push/key")
+    async def push_key() -> dict[str, str]:
+        """The VAPID public key a browser subscribes with (``applicationServerKey``)."""
+        return {"public_key": runner.vapid.application_server_key}
+
+    @app.post("/api/push/subscriptions", status_code=201)
+    async def push_subscribe(body: PushIn) -> dict[str, Any]:
+        try:
+            parse_query(body.query)
+        except QueryError as exc:
+            raise HTTPException(400, str(exc)) from None
+        if not body.subscription.endpoint.startswith(("https://", "http://")):
+            raise HTTPException(400, "subscription: the push endpoint must be an http(s) URL")
+        target = body.subscription.model_dump_json()
+        channel = Channel(ChannelKind.PUSH, target=target)
+        stored = store.add_subscription(Subscription(query=body.query, channels=(channel,), name=body.name))
+        return stored.to_dict()
 
     @app.get("/api/deliveries")
     async def deliveries(limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
