@@ -268,12 +268,28 @@ def test_a_recipient_the_server_refuses_for_good_is_gone(smtp_server: tuple[Mail
     assert mailbox.received == []
 
 
-def test_a_relay_refusal_is_our_settings_fault_not_the_recipients(smtp_server: tuple[Mailbox, int]) -> None:
+@pytest.mark.parametrize(
+    ("reply", "gone"),
+    [
+        ("550 No such user here", True),
+        ("553 5.1.3 Bad recipient address syntax", True),
+        ("550 5.2.1 Mailbox disabled", True),
+        ("554 5.7.1 <reader@example.com>: Relay access denied", False),
+        ("550 relay not permitted", False),
+        ("550 5.7.1 Message rejected as spam", False),
+        ("552 5.3.4 Too many recipients", False),
+    ],
+)
+def test_only_a_refusal_about_the_address_disables_the_channel(
+    smtp_server: tuple[Mailbox, int], reply: str, gone: bool
+) -> None:
+    """A misconfigured relay or a spam filter must not unsubscribe everybody."""
     mailbox, port = smtp_server
-    mailbox.refuse_with = "554 5.7.1 <reader@example.com>: Relay access denied"
+    mailbox.refuse_with = reply
     result = asyncio.run(EmailNotifier(settings_for(port)).send(delivery(payload())))
     assert not result.ok
-    assert not result.gone  # a misconfigured relay must not unsubscribe everybody
+    assert result.gone is gone
+    assert result.error is not None and reply[:3] in result.error
 
 
 def test_a_temporary_refusal_is_retried_not_gone(smtp_server: tuple[Mailbox, int]) -> None:
