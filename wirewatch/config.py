@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from wirewatch.errors import SettingsError
 
@@ -61,6 +62,23 @@ def _bool(value: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ValueError(f"not a boolean: {value!r}")
+
+
+def _port(value: str) -> int:
+    number = int(value)
+    if not 0 < number < 65536:
+        raise ValueError("not a port number (1-65535)")
+    return number
+
+
+def _base_url(value: str) -> str:
+    url = value.strip().rstrip("/")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise ValueError(f"spaces or control characters in a URL: {value!r}")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"not an http(s) base URL: {value!r}")
+    return url
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -141,6 +159,42 @@ SETTINGS: tuple[Setting, ...] = (
         "Find quotations, speakers and entities in each ingested article (spaCy; the slowest "
         "stage). Off: articles are stored without them.",
     ),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000",
+        _base_url,
+        "The address at which users reach this wirewatch, used in the links it sends out "
+        "(Atom feed URLs, unsubscribe links in email).",
+    ),
+    Setting("smtp_host", "localhost", str, "The SMTP server that sends email notifications."),
+    Setting("smtp_port", 25, _port, "Its port (25, or 587 for submission with STARTTLS)."),
+    Setting(
+        "smtp_starttls",
+        False,
+        _bool,
+        "Upgrade the SMTP connection with STARTTLS (certificate checked) before logging in "
+        "and sending; the send fails if the server does not offer it.",
+    ),
+    Setting(
+        "smtp_user",
+        "",
+        str,
+        "User name to log in to the SMTP server with. Empty: no login. The password is only "
+        "sent over STARTTLS, or to a server on this machine.",
+    ),
+    Setting("smtp_password", "", str, "Password for `smtp_user`.", secret=True),
+    Setting(
+        "smtp_from",
+        "wirewatch@localhost",
+        str,
+        "The sender address (From) of email notifications.",
+    ),
+    Setting(
+        "smtp_timeout",
+        30.0,
+        _positive_float,
+        "Seconds to wait for the SMTP server at each step of sending one message.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -166,6 +220,14 @@ class Settings:
     push_subject: str
     delivery_timeout: float
     enrich: bool
+    public_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_starttls: bool
+    smtp_user: str
+    smtp_password: str
+    smtp_from: str
+    smtp_timeout: float
 
     def replace(self, **changes: Any) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}

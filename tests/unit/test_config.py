@@ -57,3 +57,16 @@ def test_every_setting_is_documented() -> None:
     for setting in SETTINGS:
         assert f"`{setting.name}`" in doc, setting.name
         assert f"`WIREWATCH_{setting.name.upper()}`" in doc, setting.name
+
+
+def test_the_smtp_password_is_masked_and_the_public_url_checked() -> None:
+    settings = load_settings(
+        env={"WIREWATCH_SMTP_PASSWORD": "hunter2", "WIREWATCH_PUBLIC_URL": "https://news.example.org/"},
+        toml_path=Path("/nonexistent.toml"),
+    )
+    assert settings.smtp_password == "hunter2"
+    assert "hunter2" not in str(settings.describe())
+    assert settings.public_url == "https://news.example.org"  # links append their own path
+    for bad in ("news.example.org", "javascript:alert(1)", "https://x.org/a b", "https://x.org/?q=1"):
+        with pytest.raises(SettingsError, match="public_url"):
+            load_settings(env={"WIREWATCH_PUBLIC_URL": bad}, toml_path=Path("/nonexistent.toml"))
