@@ -259,10 +259,10 @@ def test_kill_9_with_deliveries_pending_sends_each_exactly_once_after_restart(
     up, down = WebhookReceiver(), WebhookReceiver(status=500)
     receiver_server.route("/up", up)
     receiver_server.route("/down", down)
-    up.secret = subscribe_webhook(db, "until:2100-01-01 -zzzz", receiver_server.url("/up"))["channels"][0][
+    up.secret = subscribe_webhook(db, "reporting", receiver_server.url("/up"))["channels"][0][
         "secret"
     ]  # type: ignore[index]
-    down.secret = subscribe_webhook(db, "until:2100-01-01 -zzzz", receiver_server.url("/down"))["channels"][
+    down.secret = subscribe_webhook(db, "reporting", receiver_server.url("/down"))["channels"][
         0
     ]["secret"]  # type: ignore[index]
     cli(db, "sources", "add", site.server.url("/feed.xml"), "--kind", "feed")

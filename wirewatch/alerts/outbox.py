@@ -16,7 +16,8 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
 
 from wirewatch.alerts.base import Notifier, SendResult
 from wirewatch.model import ChannelKind, Delivery
@@ -31,6 +32,7 @@ FIRST_RETRY = 5.0
 MAX_RETRY = 3600.0
 IDLE_POLL = 0.5  # seconds between looks at the outbox when nobody wakes the worker
 BATCH = 100
+DIGESTS = ("hourly", "daily")  # email channels that send one message per period
 
 
 def backoff(attempts: int, *, rng: random.Random | None = None) -> float:
@@ -73,16 +75,45 @@ class Outbox:
         await self.drain()
 
     def dispatch(self) -> int:
-        """Start a task for each due delivery not already being sent; how many started."""
+        """Start a task for each due delivery not already being sent (one per digest); how
+        many started."""
         started = 0
+        digests: dict[int, list[Delivery]] = {}
         for delivery in self._store.due_deliveries(self._clock(), BATCH):
             if delivery.id in self._in_flight:
                 continue
-            task = asyncio.create_task(self._send(delivery))
-            self._in_flight[delivery.id] = task
-            task.add_done_callback(self._finished(delivery.id))
+            if delivery.channel.id is not None and delivery.channel.options.get("digest") in DIGESTS:
+                digests.setdefault(delivery.channel.id, []).append(delivery)
+                continue
+            self._start(self._send(delivery), [delivery.id])
+            started += 1
+        for group in digests.values():
+            self._start(self._send_digest(group), [d.id for d in group])
             started += 1
         return started
+
+    def _start(self, work: Coroutine[Any, Any, None], keys: list[int]) -> None:
+        task = asyncio.create_task(work)
+        for key in keys:
+            self._in_flight[key] = task
+            task.add_done_callback(self._finished(key))
+
+    async def _send_digest(self, group: list[Delivery]) -> None:
+        """One message for a digest channel's due notifications; each gets the outcome."""
+        notifier = self._notifiers.get(ChannelKind.EMAIL)
+        send_digest = getattr(notifier, "send_digest", None)
+        if send_digest is None:
+            result = SendResult(False, "no email channel configured")
+        else:
+            try:
+                result = await send_digest(group[0].channel, group)
+            except Exception as exc:
+                log.exception("digest for channel %s failed", group[0].channel.id)
+                result = SendResult(False, f"internal: {type(exc).__name__}: {exc}")
+        for delivery in group:
+            self._record(delivery, result)
+            if self._on_result is not None:
+                self._on_result(delivery, result)
 
     def _finished(self, key: int) -> Callable[[asyncio.Task[None]], None]:
         def done(_task: asyncio.Task[None]) -> None:
@@ -92,7 +123,7 @@ class Outbox:
 
     async def drain(self) -> None:
         while self._in_flight:
-            await asyncio.gather(*list(self._in_flight.values()), return_exceptions=True)
+            await asyncio.gather(*set(self._in_flight.values()), return_exceptions=True)
 
     async def run_once(self) -> None:
         """Send everything due now and wait for the outcomes (tests, one-shot commands)."""

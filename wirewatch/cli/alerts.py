@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from wirewatch.alerts.unsubscribe import channel_secret
 from wirewatch.alerts.webhook import new_secret
 from wirewatch.cli.common import db_option, echo_json, format_option, settings_for, store_for
 from wirewatch.config import Settings
@@ -18,12 +19,9 @@ from wirewatch.query import parse_query
 
 __all__ = ["deliveries", "feed_url", "subscribe", "subscriptions"]
 
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
-
 
 def public_url(settings: Settings) -> str:
-    value = getattr(settings, "public_url", None)
-    return str(value or DEFAULT_PUBLIC_URL).rstrip("/")
+    return settings.public_url.rstrip("/")
 
 
 def feed_url(settings: Settings, token: str) -> str:
@@ -41,7 +39,7 @@ def _email(address: str, digest: str) -> Channel:
     _, parsed = email.utils.parseaddr(address)
     if not parsed or parsed != address.strip() or "@" not in parsed or any(c in parsed for c in "\r\n"):
         raise UsageError(f"--email needs an address like name@example.org, not {address!r}")
-    return Channel(ChannelKind.EMAIL, target=parsed, options={"digest": digest})
+    return Channel(ChannelKind.EMAIL, target=parsed, secret=channel_secret(), options={"digest": digest})
 
 
 def subscription_json(sub: Subscription, settings: Settings, *, reveal: bool = False) -> dict[str, Any]:

@@ -14,10 +14,13 @@ import uvicorn
 
 from wirewatch.cli.alerts import public_url
 from wirewatch.cli.common import db_option, settings_for, store_for
+from wirewatch.config import SETTINGS
 from wirewatch.pipeline.live import Runner
 from wirewatch.web.api import create_app
 
 __all__ = ["run"]
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
 class _Server(uvicorn.Server):
@@ -61,7 +64,7 @@ async def _run(*, settings_db: str | None, host: str, port: int, workers: int) -
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     with store_for(settings) as store:
-        configured = getattr(settings, "public_url", None)
+        configured = settings.public_url != SETTINGS_BY_NAME["public_url"].default
         runner = Runner(store, settings, workers=workers, public_url=public_url(settings))
         app = create_app(runner, stop=stop)
         config = uvicorn.Config(

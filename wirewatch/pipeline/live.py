@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from wirewatch.alerts.base import Notifier
+from wirewatch.alerts.email import EmailNotifier
 from wirewatch.alerts.outbox import Outbox
 from wirewatch.alerts.vapid import VapidKeys
 from wirewatch.alerts.webhook import WebhookNotifier
@@ -95,6 +96,7 @@ class Runner:
             ChannelKind.PUSH: WebPushNotifier(
                 self.fetcher, self.vapid, subject=settings.push_subject, timeout=settings.delivery_timeout
             ),
+            ChannelKind.EMAIL: EmailNotifier(settings, public_url=self.public_url or None),
         }
         channels.update(notifiers or {})
         self.outbox = Outbox(store, channels)

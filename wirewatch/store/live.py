@@ -89,7 +89,7 @@ def add_channel(conn: sqlite3.Connection, sub_id: int, channel: Channel, now: fl
     return int(cursor.lastrowid or 0)
 
 
-def _channel(row: Any) -> Channel:  # a row, or a dict with its columns
+def channel_from_row(row: Any) -> Channel:  # a row, or a dict with its columns
     try:
         options = json.loads(row["options"] or "{}")
     except ValueError:
@@ -115,7 +115,7 @@ def _subscriptions(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> lis
         out.append(
             Subscription(
                 query=row["query"],
-                channels=tuple(_channel(c) for c in channels),
+                channels=tuple(channel_from_row(c) for c in channels),
                 name=row["name"],
                 paused=bool(row["paused"]),
                 cap_per_hour=int(row["cap_per_hour"]),
@@ -306,7 +306,7 @@ def _delivery(row: sqlite3.Row) -> Delivery:
     return Delivery(
         id=int(row["id"]),
         key=row["key"],
-        channel=_channel(channel_row),
+        channel=channel_from_row(channel_row),
         subscription_id=int(row["subscription_id"]),
         payload=payload if isinstance(payload, dict) else {},
         status=DeliveryStatus(row["status"]),

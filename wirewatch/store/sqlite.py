@@ -405,6 +405,11 @@ class SQLiteStore:
         assert sub is not None
         return next(c for c in sub.channels if c.id == channel_id)
 
+    def get_channel(self, channel_id: int) -> Channel | None:
+        with self._guard() as conn:
+            row = conn.execute("SELECT * FROM channels WHERE id = ?", (channel_id,)).fetchone()
+        return live.channel_from_row(row) if row is not None else None
+
     def due_deliveries(self, now: float, limit: int = 100) -> list[Delivery]:
         with self._guard() as conn:
             return live.due_deliveries(conn, now, limit)

@@ -13,12 +13,15 @@ import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from wirewatch.alerts.atom import render_feed
+from wirewatch.alerts.unsubscribe import channel_secret, unsubscribe_channel_id, verify_unsubscribe_token
 from wirewatch.alerts.webhook import new_secret
 from wirewatch.errors import QueryError, WirewatchError
 from wirewatch.model import Channel, ChannelKind, Source, SourceKind, Subscription
@@ -157,7 +160,14 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
                 raise HTTPException(400, "webhook: an http(s) URL is needed")
             channels.append(Channel(ChannelKind.WEBHOOK, target=body.webhook, secret=new_secret()))
         if body.email:
-            channels.append(Channel(ChannelKind.EMAIL, target=body.email, options={"digest": "immediate"}))
+            channels.append(
+                Channel(
+                    ChannelKind.EMAIL,
+                    target=body.email,
+                    secret=channel_secret(),
+                    options={"digest": "immediate"},
+                )
+            )
         if body.feed:
             channels.append(Channel(ChannelKind.FEED, secret=secrets.token_urlsafe(24)))
         channels.append(Channel(ChannelKind.STREAM))
@@ -199,6 +209,53 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
     @app.get("/api/deliveries")
     async def deliveries(limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
         return [d.to_dict() for d in store.list_deliveries(limit=min(max(1, limit), 1000), status=status)]
+
+    # -- Atom feeds and unsubscribe links --------------------------------------------
+
+    @app.get("/feeds/{token}.atom")
+    async def feed(token: str) -> Response:
+        found = store.channel_by_feed_token(token) if len(token) <= 100 else None
+        if found is None:
+            raise HTTPException(404, "no such feed")
+        sub, channel = found
+        assert channel.id is not None
+        payloads = [d.payload for d in store.feed_deliveries(channel.id, limit=100)]
+        body = render_feed(
+            feed_id=sub.id or 0,
+            title=f"wirewatch: {sub.name or sub.query}",
+            self_url=f"{runner.public_url}/feeds/{token}.atom",
+            entries=payloads,
+            updated=sub.created_at or datetime.now(UTC),
+        )
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    def _unsubscribe(token: str) -> int:
+        channel_id = unsubscribe_channel_id(token)
+        channel = store.get_channel(channel_id) if channel_id is not None else None
+        if channel is None or verify_unsubscribe_token(token, channel.secret) != channel_id:
+            raise HTTPException(404, "this unsubscribe link is not valid (or was already used)")
+        assert channel_id is not None
+        return channel_id
+
+    @app.get("/unsubscribe/{token}")
+    async def unsubscribe_page(token: str) -> Response:
+        _unsubscribe(token)
+        form = (
+            '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unsubscribe</title>'
+            '<form method="post"><p>Stop these emails?</p>'
+            '<button type="submit">Unsubscribe</button></form></html>'
+        )
+        return Response(form, media_type="text/html; charset=utf-8")
+
+    @app.post("/unsubscribe/{token}")
+    async def unsubscribe_now(token: str) -> Response:
+        """One-click unsubscribe (RFC 8058): the channel is removed."""
+        store.delete_channel(_unsubscribe(token))
+        return Response(
+            '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unsubscribed</title>'
+            "<p>You are unsubscribed.</p></html>",
+            media_type="text/html; charset=utf-8",
+        )
 
     # -- WebSub callback -------------------------------------------------------------------
 
