@@ -106,8 +106,8 @@ def receiver_server() -> Iterator[HTTPTestServer]:
         yield server
 
 
-def cli(db: Path, *args: str) -> str:
-    result = run_cli([*args, "--db", str(db)], env=LIVE_ENV)
+def cli(db: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = run_cli([*args, "--db", str(db)], env={**LIVE_ENV, **(env or {})})
     assert result.code == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -259,12 +259,8 @@ def test_kill_9_with_deliveries_pending_sends_each_exactly_once_after_restart(
     up, down = WebhookReceiver(), WebhookReceiver(status=500)
     receiver_server.route("/up", up)
     receiver_server.route("/down", down)
-    up.secret = subscribe_webhook(db, "reporting", receiver_server.url("/up"))["channels"][0][
-        "secret"
-    ]  # type: ignore[index]
-    down.secret = subscribe_webhook(db, "reporting", receiver_server.url("/down"))["channels"][
-        0
-    ]["secret"]  # type: ignore[index]
+    up.secret = subscribe_webhook(db, "reporting", receiver_server.url("/up"))["channels"][0]["secret"]  # type: ignore[index]
+    down.secret = subscribe_webhook(db, "reporting", receiver_server.url("/down"))["channels"][0]["secret"]  # type: ignore[index]
     cli(db, "sources", "add", site.server.url("/feed.xml"), "--kind", "feed")
     for key in ("vilnius", "harbour", "budget"):
         site.publish(key)
@@ -290,3 +286,77 @@ def test_kill_9_with_deliveries_pending_sends_each_exactly_once_after_restart(
     assert sorted(d["key"] for d in pending) == sorted(down.ids)
     statuses = {d["status"] for d in json.loads(cli(db, "deliveries", "--format", "json"))}
     assert statuses == {"sent"}
+
+
+def test_email_and_web_push_reach_their_receivers_from_run(site: NewsSite, tmp_path: Path) -> None:
+    import email as email_lib
+    import email.policy
+    from dataclasses import dataclass, field
+    from typing import Any
+
+    from aiosmtpd.controller import Controller
+
+    from tests.support.live import free_port
+    from tests.support.pushservice import BrowserKeys, serve_push
+
+    @dataclass
+    class Mailbox:
+        received: list[Any] = field(default_factory=list)
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            self.received.append(email_lib.message_from_bytes(envelope.content, policy=email.policy.default))
+            return "250 Message accepted"
+
+    db = tmp_path / "channels.db"
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        cli(db, "subscribe", "speaker:stoltenberg", "--email", "analyst@example.org")
+        cli(db, "sources", "add", site.server.url("/feed.xml"), "--kind", "feed")
+        env = {"WIREWATCH_SMTP_HOST": "127.0.0.1", "WIREWATCH_SMTP_PORT": str(port)}
+        with serve_push() as push, LiveProcess(db, env=env) as live:
+            browser = BrowserKeys.generate()
+            server_key = live.get("/api/push/key")["public_key"]
+            target = json.loads(push.subscribe(browser, server_key))
+            live.post("/api/push/subscriptions", {"query": "speaker:stoltenberg", "subscription": target})
+            site.publish("harbour")
+            site.publish("vilnius")
+            deadline = time.monotonic() + 60
+            while (not mailbox.received or not push.messages) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            [message] = mailbox.received
+            [pushed] = push.messages
+    finally:
+        controller.stop()
+    assert message["To"] == "analyst@example.org"
+    assert STORIES["vilnius"][0] in message["Subject"]
+    assert message["List-Unsubscribe"].startswith(f"<{live.base}/unsubscribe/")
+    text = message.get_body(("plain",)).get_content()
+    assert "Jens Stoltenberg" in text and "for as long as it takes" in text
+    assert pushed.payload["article"]["title"] == STORIES["vilnius"][0]  # decrypted with the browser's key
+    assert pushed.payload["quote"]["speaker"] == "Jens Stoltenberg"
+    assert pushed.claims["aud"] == push.origin
+
+
+def test_an_atom_feed_per_query_and_commands_beside_a_running_run(site: NewsSite, tmp_path: Path) -> None:
+    import feedparser
+
+    db = tmp_path / "feed.db"
+    with LiveProcess(db) as live:
+        # a subscription made while run is running is live at once
+        public = {"WIREWATCH_PUBLIC_URL": live.base}  # where users reach it: the links say so
+        sub = json.loads(cli(db, "subscribe", "stoltenberg", "--feed", "--format", "json", env=public))
+        feed_url = sub["channels"][0]["feed_url"]
+        assert feed_url.startswith(live.base + "/feeds/") and feed_url.endswith(".atom")
+        site.publish("vilnius")
+        site.publish("budget")
+        cli(db, "ingest", site.server.url("/feed.xml"), "--workers", "1")  # a one-shot ingest beside run
+        with urllib.request.urlopen(feed_url, timeout=10) as reply:
+            assert reply.headers["Content-Type"].startswith("application/atom+xml")
+            parsed = feedparser.parse(reply.read())
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(live.base + "/feeds/not-a-token.atom", timeout=10)
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    assert [e.title for e in parsed.entries] == [STORIES["vilnius"][0]]

@@ -230,7 +230,7 @@ def test_time_limit_gives_up_with_a_source_error() -> None:
 def test_a_feed_with_no_items_yet_is_a_feed_not_an_error() -> None:
     data = (
         b'<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
-        b'<title>Local news</title><link>https://news.example.com/</link>'
+        b"<title>Local news</title><link>https://news.example.com/</link>"
         b'<atom:link rel="hub" href="https://hub.example.com/"/></channel></rss>'
     )
     feed = parse_feed(data, location="https://news.example.com/feed.xml")
