@@ -82,6 +82,8 @@ class WebhookNotifier:
         url, secret = delivery.channel.target, delivery.channel.secret
         if not url or not secret:
             return SendResult(False, "webhook channel without a URL or secret", gone=True)
+        if not url.lower().startswith(("http://", "https://")):
+            return SendResult(False, f"unsupported URL scheme in {url[:80]!r}", gone=True)
         body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
         stamp = int(time.time())
         try:
