@@ -59,7 +59,7 @@ def add(
 @db_option
 @format_option("text", "json")
 def list_(db: str | None, fmt: str) -> None:
-    """List the sources."""
+    """List the sources, with how polling them goes (last success, errors, next poll)."""
     settings = settings_for(db)
     with store_for(settings) as store:
         items = store.list_sources()
@@ -69,6 +69,19 @@ def list_(db: str | None, fmt: str) -> None:
     for s in items:
         every = f"every {s.every_seconds}s" if s.every_seconds else ""
         click.echo(f"{s.id:>4}  {s.kind.value:<8} {s.url}  {s.title or ''} {every}".rstrip())
+        health = s.health
+        if health is None or (health.last_success is None and health.last_error is None):
+            continue
+        parts = []
+        if health.last_success:
+            parts.append(f"ok {health.last_success:%Y-%m-%d %H:%M:%S}")
+        if health.error_count:
+            parts.append(f"{health.error_count} error(s), last: {health.last_error}")
+        if health.next_poll:
+            parts.append(f"next {health.next_poll:%H:%M:%S}")
+        if health.websub_hub:
+            parts.append(f"WebSub {health.websub_hub}")
+        click.echo(f"{'':>6}{'; '.join(parts)}")
 
 
 @sources.command("remove")
