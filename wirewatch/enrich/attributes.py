@@ -4,10 +4,13 @@
 runs its 179 rules through spaCy's general ``Matcher``, which costs as much as the whole
 shared tok2vec.  Every rule is one or two tokens tested on TAG, LOWER, DEP or IS_SPACE
 with a plain value, IN, NOT_IN or REGEX, so candidates can be found by a dictionary look-up on
-the tag and the lower-case form.  ``AttributeTable(ruler).match`` returns the matches in
-the ruler's own format and order (rule by rule, later rules win), and the ruler still
-sets the attributes: the annotations are identical.  A rule using anything else makes
-``AttributeTable`` refuse (``ValueError``) and the ruler keeps its own matcher.
+the tag and the lower-case form; a token's one-token matches depend on those four values
+alone and are remembered per key.  ``AttributeTable(ruler).match`` returns the matches in
+the ruler's own format and order (rule by rule, later rules win).  ``AttributeWriter``
+then sets POS, MORPH and LEMMA through arrays, in that order, instead of token by token
+(a doc with a match that sets TAG or DEP goes through the ruler's own writer): the
+annotations are identical.  A rule using anything else makes ``AttributeTable`` refuse
+(``ValueError``) and the ruler keeps its own matcher.
 """
 
 from __future__ import annotations

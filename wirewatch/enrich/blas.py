@@ -4,8 +4,8 @@ thinc multiplies matrices with ``blis``, built here for the Haswell kernels; num
 OpenBLAS picks the machine's own (AVX-512 where there is one) and is about twice as fast
 on the tok2vec layers, which are most of spaCy's arithmetic.  ``use_numpy_blas(nlp)``
 gives every layer of the pipeline thinc ops whose ``gemm`` is ``numpy.matmul`` (the same
-products, summed in another order: the last bits of a float may differ, the tags, parses
-and entities did not on the 11,889 dev paragraphs).  ``one_blas_thread()`` keeps OpenBLAS
+products, summed in another order: the last bits of a float may differ; the tags, parses
+and entities did not on the 2,722 paragraphs of 150 dev articles).  ``one_blas_thread()`` keeps OpenBLAS
 to one thread while spaCy runs: a second thread costs more CPU time than it saves.
 """
 
