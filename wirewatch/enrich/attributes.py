@@ -4,10 +4,13 @@
 runs its 179 rules through spaCy's general ``Matcher``, which costs as much as the whole
 shared tok2vec.  Every rule is one or two tokens tested on TAG, LOWER, DEP or IS_SPACE
 with a plain value, IN, NOT_IN or REGEX, so candidates can be found by a dictionary look-up on
-the tag and the lower-case form.  ``AttributeTable(ruler).match`` returns the matches in
-the ruler's own format and order (rule by rule, later rules win), and the ruler still
-sets the attributes: the annotations are identical.  A rule using anything else makes
-``AttributeTable`` refuse (``ValueError``) and the ruler keeps its own matcher.
+the tag and the lower-case form; a token's one-token matches depend on those four values
+alone and are remembered per key.  ``AttributeTable(ruler).match`` returns the matches in
+the ruler's own format and order (rule by rule, later rules win).  ``AttributeWriter``
+then sets POS, MORPH and LEMMA through arrays, in that order, instead of token by token
+(a doc with a match that sets TAG or DEP goes through the ruler's own writer): the
+annotations are identical.  A rule using anything else makes ``AttributeTable`` refuse
+(``ValueError``) and the ruler keeps its own matcher.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["AttributeTable", "speed_up_attribute_ruler"]
+__all__ = ["AttributeTable", "AttributeWriter", "speed_up_attribute_ruler"]
 
 KNOWN = 200_000  # (tag, word, dep, space) keys whose candidate rules are remembered
 _KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
 _Rule = tuple[int, int, tuple[tuple[tuple[str, Any], ...], ...]]  # (rule index, match id, token specs)
+_Known = tuple[list[tuple[int, int]], list[_Rule]]  # one-token matches, longer candidate rules
 
 
 def _fits(columns: dict[str, list[int]], i: int, spec: tuple[tuple[str, Any], ...], strings: Any) -> bool:
@@ -84,7 +88,7 @@ class AttributeTable:
         self.by_dep: dict[int, list[_Rule]] = {}
         self.on_space: list[_Rule] = []
         self.anywhere: list[_Rule] = []
-        self.known: dict[tuple[int, int, int, int], list[_Rule]] = {}
+        self.known: dict[tuple[int, int, int, int], _Known] = {}
         strings = ruler.vocab.strings
         for index, rule in enumerate(ruler.patterns):
             match_id = strings[str(index)]
@@ -111,7 +115,7 @@ class AttributeTable:
                     self.anywhere.append(entry)
 
     def candidates(self, tag: int, word: int, dep: int, space: int) -> list[_Rule]:
-        """The rules a token with these values may start, remembered (up to ``KNOWN`` keys)."""
+        """The rules a token with these values may start (sorted out and remembered by ``match``)."""
         found = (
             self.by_both.get((tag, word), [])
             + self.by_tag.get(tag, [])
@@ -120,31 +124,84 @@ class AttributeTable:
             + (self.on_space if space else [])
             + self.anywhere
         )
-        if len(self.known) >= KNOWN:
-            self.known.clear()
-        self.known[tag, word, dep, space] = found
         return found
 
     def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
         """(rule index, match id, start, end) of every match, sorted as the ruler sorts them."""
         found: set[tuple[int, int, int, int]] = set()
         table = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist() if len(doc) else []
-        columns: dict[str, list[int]] = {
-            key: [row[k] for row in table] for k, key in enumerate(("TAG", "LOWER", "DEP", "IS_SPACE"))
-        }
+        columns: dict[str, list[int]] | None = None
         n = len(doc)
-        rows = zip(columns["TAG"], columns["LOWER"], columns["DEP"], columns["IS_SPACE"], strict=True)
-        for i, key in enumerate(rows):
-            candidates = self.known.get(key)
-            if candidates is None:
-                candidates = self.candidates(*key)
-            for index, match_id, specs in candidates:
+        for i, row in enumerate(table):
+            key = (row[0], row[1], row[2], row[3])
+            known = self.known.get(key)
+            if known is None:
+                known = self._sort_out(key)
+            singles, longer = known
+            for index, match_id in singles:
+                found.add((index, match_id, i, i + 1))
+            for index, match_id, specs in longer:
+                if columns is None:
+                    columns = {
+                        k: [r[j] for r in table] for j, k in enumerate(("TAG", "LOWER", "DEP", "IS_SPACE"))
+                    }
                 end = i + len(specs)
                 if end <= n and all(
-                    _fits(columns, i + k, spec, self.strings) for k, spec in enumerate(specs)
+                    _fits(columns, i + k, spec, self.strings) for k, spec in enumerate(specs) if k
                 ):
                     found.add((index, match_id, i, end))
         return sorted(found)
+
+    def _sort_out(self, key: tuple[int, int, int, int]) -> _Known:
+        """A token's one-token matches and the longer rules it may start (its own test passed)."""
+        columns = {k: [v] for k, v in zip(("TAG", "LOWER", "DEP", "IS_SPACE"), key, strict=True)}
+        singles, longer = [], []
+        for index, match_id, specs in self.candidates(*key):
+            if not _fits(columns, 0, specs[0], self.strings):
+                continue
+            if len(specs) > 1:
+                longer.append((index, match_id, specs))
+            else:
+                singles.append((index, match_id))
+        if len(self.known) >= KNOWN:
+            self.known.clear()
+        self.known[key] = (singles, longer)
+        return singles, longer
+
+
+class AttributeWriter:
+    """The ruler's ``set_annotations``: POS, MORPH and LEMMA written as arrays, not token by token.
+
+    A match that sets anything else (TAG, DEP) makes the doc go through the ruler's own
+    ``set_annotations``, in order, as before.
+    """
+
+    def __init__(self, ruler: Any) -> None:
+        from spacy.attrs import LEMMA, MORPH, POS
+
+        self.ruler = ruler
+        self.set_annotations = ruler.set_annotations
+        self.columns = {POS: 0, MORPH: 1, LEMMA: 2}
+        self.names = ["POS", "MORPH", "LEMMA"]
+        self.plain = [set(attrs) <= set(self.columns) for attrs in ruler.attrs]
+
+    def __call__(self, doc: Any, matches: list[tuple[int, int, int, int]]) -> None:
+        if not matches:
+            return
+        if not all(self.plain[attr_id] for attr_id, _, _, _ in matches):
+            self.set_annotations(doc, matches)
+            return
+        array = doc.to_array(self.names)
+        attrs, indices, columns = self.ruler.attrs, self.ruler.indices, self.columns
+        for attr_id, _, start, end in matches:
+            index = indices[attr_id]
+            token = (start if index >= 0 else end) + index
+            if not start <= token < end:
+                self.set_annotations(doc, matches)  # the ruler's own error message
+                return
+            for attr, value in attrs[attr_id].items():
+                array[token, columns[attr]] = value
+        doc.from_array(self.names, array)
 
 
 def speed_up_attribute_ruler(nlp: Any) -> None:
@@ -157,3 +214,4 @@ def speed_up_attribute_ruler(nlp: Any) -> None:
     except ValueError:
         return
     ruler.match = table.match
+    ruler.set_annotations = AttributeWriter(ruler)
