@@ -360,3 +360,29 @@ def test_an_atom_feed_per_query_and_commands_beside_a_running_run(site: NewsSite
             urllib.request.urlopen(live.base + "/feeds/not-a-token.atom", timeout=10)
     assert parsed.bozo == 0 and parsed.version == "atom10"
     assert [e.title for e in parsed.entries] == [STORIES["vilnius"][0]]
+
+
+def test_a_hung_source_delays_no_other_and_its_errors_back_off(site: NewsSite, tmp_path: Path) -> None:
+    db = tmp_path / "hung.db"
+    site.server.route("/slow.xml", Reply(body=site.rss(), delay=30.0))
+    cli(db, "sources", "add", site.server.url("/slow.xml"), "--kind", "feed")
+    cli(db, "sources", "add", site.server.url("/feed.xml"), "--kind", "feed")
+    with LiveProcess(db) as live:
+        time.sleep(0.5)
+        site.publish("budget")
+        deadline = time.monotonic() + 30
+        while live.get("/api/health")["articles"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert live.get("/api/health")["articles"] == 1
+        # stored while the hung feed was still in flight (its deadline had not yet run out)
+        hung = next(s for s in live.get("/api/sources") if s["url"].endswith("/slow.xml"))
+        assert hung["health"]["last_error"] is None and hung["health"]["last_success"] is None
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            sources = {s["url"]: s for s in live.get("/api/sources")}
+            if sources[site.server.url("/slow.xml")]["health"]["error_count"]:
+                break
+            time.sleep(0.2)
+    slow = sources[site.server.url("/slow.xml")]["health"]
+    assert slow["error_count"] == 1 and "deadline" in slow["last_error"]
+    assert sources[site.server.url("/feed.xml")]["health"]["error_count"] == 0
