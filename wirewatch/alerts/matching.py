@@ -68,11 +68,15 @@ def anchors(node: Node) -> frozenset[Anchor] | None:
     return None  # NOT: what an article lacks is no anchor
 
 
-def doc_features(doc: Mapping[str, object]) -> set[Anchor]:
-    """The anchors an article dict has (the ``wirewatch.query.match`` dict)."""
+def doc_features(doc: Mapping[str, object], cache: dict[str, list[str]] | None = None) -> set[Anchor]:
+    """The anchors an article dict has (the ``wirewatch.query.match`` dict); ``cache``
+    receives the folded words of its title and text, as ``match`` keeps them."""
     features: set[Anchor] = set()
+    cache = {} if cache is None else cache
     for key in ("title", "text"):
-        features.update(("w", fold_token(w)) for w in word_tokens(str(doc.get(key) or "")))
+        if key not in cache:
+            cache[key] = [fold_token(w) for w in word_tokens(str(doc.get(key) or ""))]
+        features.update(("w", w) for w in cache[key])
     for key, kind in (("speakers", "s"), ("entities", "e")):
         names = doc.get(key)
         if isinstance(names, list | tuple):
@@ -119,9 +123,11 @@ class QueryIndex:
         """The queries the article could match (a superset of those it does)."""
         return sorted({e.key for e in self._candidate_entries(doc)})
 
-    def _candidate_entries(self, doc: Mapping[str, object]) -> list[_Entry]:
+    def _candidate_entries(
+        self, doc: Mapping[str, object], cache: dict[str, list[str]] | None = None
+    ) -> list[_Entry]:
         seen: dict[int, _Entry] = {}
-        for feature in doc_features(doc):
+        for feature in doc_features(doc, cache):
             for entry in self._postings.get(feature, ()):
                 seen.setdefault(id(entry), entry)
         for entry in self._unanchored:
@@ -129,6 +135,7 @@ class QueryIndex:
         return list(seen.values())
 
     def matches(self, doc: Mapping[str, object], *, now: datetime | None = None) -> list[int]:
-        cache: dict[str, list[str]] = {}
-        hits = {e.key for e in self._candidate_entries(doc) if match(e.node, doc, now=now, cache=cache)}
+        cache: dict[str, list[str]] = {}  # the doc's words, folded once for all the queries
+        candidates = self._candidate_entries(doc, cache)
+        hits = {e.key for e in candidates if match(e.node, doc, now=now, cache=cache)}
         return sorted(hits)
