@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -30,16 +31,22 @@ from tests.support.httpserver import RecordedRequest, Reply, serve_http  # noqa:
 from tests.support.live import LIVE_ENV, LiveProcess  # noqa: E402
 from tests.support.webhooks import WebhookReceiver  # noqa: E402
 
-WORDS = ["harbour", "budget", "storm", "council", "vote", "minister", "river", "school", "bridge", "market"]
+SYLLABLES = ["ka", "lo", "mi", "ru", "te", "sa", "no", "vi", "de", "po", "ga", "zu", "fe", "ri", "bo", "ne"]
+
+
+def word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
 
 
 def page(n: int) -> bytes:
-    # every item its own story: its own made-up names, so nothing clusters them together
-    words = " ".join(f"Zor{n}x{i} {WORDS[(n + i) % len(WORDS)]}" for i in range(30))
+    # every item its own story: its own made-up words and names, so nothing clusters them
+    rng = random.Random(n)
+    words = " ".join(word(rng) for _ in range(60))
+    names = " ".join(word(rng).title() for _ in range(6))
     return (
-        f"<html><head><title>Report {n}: {WORDS[n % len(WORDS)]} news</title></head><body><article>"
-        f"<h1>Report {n}</h1><p>Item {n} of the benchmark stream. {words}. The wirebench desk "
-        f"filed this report number {n} today with details.</p></article></body></html>"
+        f"<html><head><title>Report {n}: {names}</title></head><body><article>"
+        f"<h1>Report {n}</h1><p>{names} {words}. The wirebench desk filed report {n}.</p>"
+        "</article></body></html>"
     ).encode()
 
 
