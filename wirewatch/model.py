@@ -127,6 +127,16 @@ class Article:
             "story_id": self.story_id,
         }
 
+    def brief(self) -> dict[str, Any]:
+        """The short shape (notifications, a story's members): id, title, url, outlet, published."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.canonical_url or self.url,
+            "outlet": self.outlet,
+            "published": _iso(self.published),
+        }
+
     def to_extract_dict(self) -> dict[str, Any]:
         """The ``wirewatch extract --format json`` shape."""
         return {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from wirewatch.model import ChannelKind, Delivery
 
-__all__ = ["Notifier", "SendResult"]
+__all__ = ["Notifier", "SendResult", "parse_retry_after"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +35,20 @@ class Notifier(Protocol):
     kind: ChannelKind
 
     async def send(self, delivery: Delivery) -> SendResult: ...
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent
+    or unreadable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -13,15 +13,13 @@ deadline, no redirect followed.
 from __future__ import annotations
 
 import base64
-import email.utils
 import hashlib
 import hmac
 import json
 import secrets
 import time
-from datetime import UTC, datetime
 
-from wirewatch.alerts.base import SendResult
+from wirewatch.alerts.base import SendResult, parse_retry_after
 from wirewatch.errors import FetchError
 from wirewatch.fetch import Fetcher
 from wirewatch.model import ChannelKind, Delivery
@@ -57,18 +55,6 @@ def verify(secret: str, headers: dict[str, str], body: bytes, *, now: float | No
         return False
     expected = sign(secret, msg_id, int(stamp), body).encode()
     return any(hmac.compare_digest(expected, part.encode()) for part in given.split())
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class WebhookNotifier:
@@ -111,5 +97,5 @@ def outcome(status: int, retry_after: str | None) -> SendResult:
         return SendResult(False, "HTTP 410: the endpoint is gone", gone=True)
     if 300 <= status < 400:
         return SendResult(False, f"HTTP {status}: redirects are not followed")
-    retry = _retry_after(retry_after) if status in (429, 503) else None
+    retry = parse_retry_after(retry_after) if status in (429, 503) else None
     return SendResult(False, f"HTTP {status}", retry_after=retry)

@@ -18,15 +18,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import http_ece
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from wirewatch.alerts.base import SendResult
+from wirewatch.alerts.base import SendResult, parse_retry_after
 from wirewatch.alerts.vapid import DEFAULT_TOKEN_LIFETIME, VapidKeys, b64url_decode, origin_of
 from wirewatch.errors import FetchError
 from wirewatch.fetch import Fetcher, PostResult
@@ -145,23 +143,6 @@ def fit_payload(payload: dict[str, Any], limit: int = MAX_PLAINTEXT_BYTES) -> by
     if best is None:
         raise ValueError(f"the notification is over {limit} bytes even with its texts trimmed")
     return best
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent
-    or unreadable."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class WebPushNotifier:

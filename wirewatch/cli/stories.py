@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from wirewatch.cli.common import db_option, echo_json, format_option, settings_for, store_for
@@ -64,7 +62,7 @@ def story(story_id: int, db: str | None, fmt: str) -> None:
         echo_json(
             {
                 **found.to_dict(),
-                "articles": [_member_json(a) for a in articles],
+                "articles": [a.brief() for a in articles],
                 "quotes": [
                     {**quote.to_dict(), "appearances": [a.to_dict() for a in appearances]}
                     for quote, appearances in tracked
@@ -93,16 +91,6 @@ def first_appearance(appearances: list[Appearance]) -> str:
     when = f" at {first.published.isoformat()}" if first.published else ""
     count = f"{len(appearances)} appearance" + ("s" if len(appearances) != 1 else "")
     return f"first in {first.outlet or '?'}{when}, {count}"
-
-
-def _member_json(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "url": article.canonical_url or article.url,
-        "outlet": article.outlet,
-        "published": article.published.isoformat() if article.published else None,
-    }
 
 
 def _tracked_quotes(store: Store, articles: list[Article]) -> list[tuple[Quote, list[Appearance]]]:

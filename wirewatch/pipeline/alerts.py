@@ -17,20 +17,10 @@ from wirewatch.model import Article, Enrichment, Quote, QuoteKind
 from wirewatch.store import Store
 from wirewatch.store.base import Notice
 
-__all__ = ["AlertDesk", "article_part", "quote_part"]
+__all__ = ["AlertDesk", "quote_part"]
 
 log = logging.getLogger("wirewatch.alerts")
 REFRESH = 0.5
-
-
-def article_part(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "url": article.canonical_url or article.url,
-        "outlet": article.outlet,
-        "published": article.published.isoformat() if article.published else None,
-    }
 
 
 def _freshest(quotes: tuple[Quote, ...]) -> Quote | None:
@@ -88,7 +78,7 @@ class AlertDesk:
             for entity in enrichment.entities:
                 entities += [entity.canonical, *entity.aliases]
         doc = {**article.to_dict(), "speakers": speakers, "entities": entities}
-        part = {"article": article_part(article), "quote": quote_part(enrichment)}
+        part = {"article": article.brief(), "quote": quote_part(enrichment)}
         index = self.index()
         matched = index.matches(doc) if len(index) else []
         return [Notice(sub_id, part) for sub_id in matched], {"type": "article", **part}

@@ -24,9 +24,9 @@ from wirewatch.model import (
     DeliveryStatus,
     SourceHealth,
     Subscription,
-    outlet_of,
 )
 from wirewatch.store.base import Notice
+from wirewatch.store.stories import story_outlets
 
 __all__ = [
     "add_subscription",
@@ -200,15 +200,8 @@ def _story_part(conn: sqlite3.Connection, story_id: int | None) -> dict[str, Any
     row = conn.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
-    members = conn.execute(
-        "SELECT site_name, url, canonical_url FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
-    ).fetchall()
-    outlets: list[str] = []
-    for m in members:
-        name = outlet_of(m["site_name"], m["canonical_url"] or m["url"])
-        if name and name not in outlets:
-            outlets.append(name)
-    return {"id": int(row["id"]), "title": row["title"], "article_count": len(members), "outlets": outlets}
+    count, outlets = story_outlets(conn, story_id)
+    return {"id": int(row["id"]), "title": row["title"], "article_count": count, "outlets": outlets}
 
 
 def _deliver(

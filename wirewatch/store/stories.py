@@ -24,6 +24,7 @@ __all__ = [
     "quote_appearances",
     "resolve_story",
     "stories_by_ids",
+    "story_outlets",
     "write_links",
 ]
 
@@ -260,22 +261,7 @@ def stories_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Story]:
         row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             continue
-        members = conn.execute(
-            "SELECT id, site_name, url, canonical_url FROM articles WHERE story_id = ? ORDER BY id",
-            (story_id,),
-        ).fetchall()
-        outlets: list[str] = []
-        for m in members:
-            name = outlet_of(m["site_name"], m["canonical_url"] or m["url"])
-            if name and name not in outlets:
-                outlets.append(name)
-        for (name,) in conn.execute(
-            "SELECT d.outlet FROM article_duplicates d JOIN articles a ON a.id = d.article_id "
-            "WHERE a.story_id = ? ORDER BY d.id",
-            (story_id,),
-        ):
-            if name and name not in outlets:
-                outlets.append(name)
+        count, outlets = story_outlets(conn, story_id)
         people = [
             r[0]
             for r in conn.execute(
@@ -300,7 +286,7 @@ def stories_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Story]:
                 title=row["title"],
                 first_seen=_datetime(row["first_seen"]),
                 last_seen=_datetime(row["last_seen"]),
-                article_count=len(members),
+                article_count=count,
                 outlets=tuple(outlets),
                 people=tuple(people),
                 entities=tuple(entities),
@@ -308,6 +294,26 @@ def stories_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Story]:
             )
         )
     return out
+
+
+def story_outlets(conn: sqlite3.Connection, story_id: int) -> tuple[int, list[str]]:
+    """A story's article count and its outlets (those of its articles, then of their copies)."""
+    members = conn.execute(
+        "SELECT site_name, url, canonical_url FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
+    ).fetchall()
+    outlets: list[str] = []
+    for m in members:
+        name = outlet_of(m["site_name"], m["canonical_url"] or m["url"])
+        if name and name not in outlets:
+            outlets.append(name)
+    for (name,) in conn.execute(
+        "SELECT d.outlet FROM article_duplicates d JOIN articles a ON a.id = d.article_id "
+        "WHERE a.story_id = ? ORDER BY d.id",
+        (story_id,),
+    ):
+        if name and name not in outlets:
+            outlets.append(name)
+    return len(members), outlets
 
 
 def quote_appearances(conn: sqlite3.Connection, group_id: int) -> list[Appearance]:
