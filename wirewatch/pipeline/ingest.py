@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,6 +56,8 @@ class Shared:
     fetcher: Fetcher
     on_stored: Callable[[int], None] | None = None  # called with each new article's id
     on_feed: Callable[[str, Feed], None] | None = None  # called with each feed read (its hub)
+    in_flight: set[str] = field(default_factory=set)  # URLs being fetched and stored now
+    background: set[asyncio.Task[None]] = field(default_factory=set)  # documents still going on
 
 
 class Ingestor:
@@ -89,10 +91,16 @@ class Ingestor:
         self._tasks: set[asyncio.Task[None]] = set()
         self.summary = IngestSummary()
 
-    async def ingest(self, targets: Sequence[str]) -> IngestSummary:
+    async def ingest(self, targets: Sequence[str], *, wait: bool = True) -> IngestSummary:
+        """Ingest the targets.  ``wait=False`` (live runs, with ``shared``) returns once the
+        targets are read and their documents handed out: the documents go on in the
+        background (``shared.background``), so the next poll need not wait for them."""
         try:
             for target in targets:
                 await self._target(target)
+            if not wait and self._shared is not None:
+                self._shared.background.update(self._tasks)
+                return self.summary
             while self._tasks:
                 await asyncio.gather(*list(self._tasks))
         finally:
@@ -197,14 +205,32 @@ class Ingestor:
     # -- one document: fetch if needed, extract, store ------------------------------------
 
     async def _submit(self, raw: RawDocument) -> None:
+        if raw.content is None and raw.url is not None:
+            # known, or being fetched by another run of the live process: nothing to do
+            busy = self._shared is not None and raw.url in self._shared.in_flight
+            if busy or self._store.knows_url(raw.url) is not None:
+                self.summary.seen += 1
+                self.summary.duplicate += 1
+                self._progress()
+                return
+            if self._shared is not None:
+                self._shared.in_flight.add(raw.url)
+        self.summary.submitted += 1
         await self._slots.acquire()
         task = asyncio.create_task(self._run_leaf(raw))
         self._tasks.add(task)
-        task.add_done_callback(self._done)
+        task.add_done_callback(self._done(raw.url if raw.content is None else None))
 
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        self._slots.release()
+    def _done(self, url: str | None) -> Callable[[asyncio.Task[None]], None]:
+        def done(task: asyncio.Task[None]) -> None:
+            self._tasks.discard(task)
+            self._slots.release()
+            if url is not None and self._shared is not None:
+                self._shared.in_flight.discard(url)
+            if self._shared is not None:
+                self._shared.background.discard(task)
+
+        return done
 
     async def _run_leaf(self, raw: RawDocument) -> None:
         await self._leaf(raw)

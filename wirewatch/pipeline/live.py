@@ -123,9 +123,11 @@ class Runner:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), TICK)
         finally:
-            for task in list(self._polling.values()) + list(self._tasks):
+            for task in list(self._polling.values()) + list(self._tasks) + list(self.shared.background):
                 task.cancel()
-            await asyncio.gather(*self._polling.values(), *self._tasks, return_exceptions=True)
+            await asyncio.gather(
+                *self._polling.values(), *self._tasks, *self.shared.background, return_exceptions=True
+            )
             await outbox
             self.shared.pool.close()
             await self.fetcher.aclose()
@@ -168,7 +170,7 @@ class Runner:
         assert source.id is not None
         ingestor = Ingestor(self.store, self.settings, shared=self.shared)
         try:
-            summary = await ingestor.ingest([source.url])
+            summary = await ingestor.ingest([source.url], wait=False)
         except Exception as exc:  # a source's trouble is recorded, never fatal
             log.exception("source %s: poll failed", source.url)
             summary = IngestSummary()
@@ -176,7 +178,7 @@ class Runner:
         now = time.time()
         failed_source = summary.source_failed(source.url)
         if failed_source is None:
-            interval = next_interval(source, self.settings, found_new=summary.new > 0)
+            interval = next_interval(source, self.settings, found_new=summary.submitted > 0)
             self.store.record_poll(
                 source.id, error=None, next_poll=now + interval, interval=interval, now=now
             )

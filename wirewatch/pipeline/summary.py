@@ -44,6 +44,7 @@ class IngestSummary:
     new: int = 0
     duplicate: int = 0
     near_duplicate: int = 0  # of the duplicates, copies with other wording (not the same text)
+    submitted: int = 0  # documents handed out to be fetched or stored (not known before)
     failed: int = 0
     errors: list[DocumentError] = field(default_factory=list)
     warnings: list[DocumentError] = field(default_factory=list)
