@@ -59,6 +59,10 @@ def demo(keep: Path | None) -> None:
             click.secho("\n$ wirewatch speakers", fg="cyan")
             for speaker in store.list_speakers(limit=5):
                 click.echo(f"  {speaker.quote_count:>4}  {speaker.entity.canonical}")
+            click.secho("\n$ wirewatch stories", fg="cyan")
+            for story in store.list_stories(limit=5):
+                outlets = ", ".join(story.outlets[:3]) or "-"
+                click.echo(f"  {story.id:>4}  {story.title}  [{story.article_count}: {outlets}]")
             seed = store.search('title:"Stoltenberg"', limit=1)
             if seed:
                 article = seed[0].article
