@@ -320,7 +320,20 @@ def test_email_and_web_push_reach_their_receivers_from_run(site: NewsSite, tmp_p
             browser = BrowserKeys.generate()
             server_key = live.get("/api/push/key")["public_key"]
             target = json.loads(push.subscribe(browser, server_key))
-            live.post("/api/push/subscriptions", {"query": "speaker:stoltenberg", "subscription": target})
+            with pytest.raises(urllib.error.HTTPError):  # no account, no subscription
+                live.post("/api/push/subscriptions", {"query": "speaker:stoltenberg", "subscription": target})
+            added = run_cli(
+                ["users", "add", "me@example.org", "--name", "Me", "--password-stdin", "--db", str(db)],
+                env=LIVE_ENV,
+                stdin=b"correct horse battery\n",
+            )
+            assert added.code == 0, added.stderr
+            token = cli(db, "users", "token", "me@example.org").strip()
+            live.post(
+                "/api/push/subscriptions",
+                {"query": "speaker:stoltenberg", "subscription": target},
+                token=token,
+            )
             site.publish("harbour")
             site.publish("vilnius")
             deadline = time.monotonic() + 60

@@ -78,10 +78,11 @@ class LiveProcess:
         with urllib.request.urlopen(self.base + path, timeout=10) as reply:
             return json.loads(reply.read())
 
-    def post(self, path: str, data: dict[str, Any]) -> Any:
-        request = urllib.request.Request(
-            self.base + path, data=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
-        )
+    def post(self, path: str, data: dict[str, Any], *, token: str | None = None) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(self.base + path, data=json.dumps(data).encode(), headers=headers)
         with urllib.request.urlopen(request, timeout=10) as reply:
             return json.loads(reply.read())
 

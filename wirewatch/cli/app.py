@@ -13,6 +13,7 @@ from wirewatch.cli.quotes import quotes, speakers
 from wirewatch.cli.run import run
 from wirewatch.cli.sources import sources
 from wirewatch.cli.stories import stories, story
+from wirewatch.cli.users import users
 
 
 @click.group(cls=WirewatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +36,7 @@ for command in (
     subscriptions,
     deliveries,
     run,
+    users,
     demo,
 ):
     cli.add_command(command)

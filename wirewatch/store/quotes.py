@@ -20,6 +20,7 @@ from wirewatch.store.linking import EntityLinker
 __all__ = [
     "article_names",
     "entities_for_article",
+    "get_entity",
     "list_speakers",
     "quotes_by_speaker",
     "quotes_for_article",
@@ -187,6 +188,19 @@ def list_speakers(conn: sqlite3.Connection, query: str | None, limit: int) -> li
             last = datetime.fromisoformat(r["last_added"]) if r["last_added"] else None
         out.append(SpeakerSummary(entity, int(r["n"]), last))
     return out
+
+
+def get_entity(conn: sqlite3.Connection, entity_id: int) -> Entity | None:
+    row = conn.execute("SELECT id, canonical, kind FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        return None
+    aliases = _aliases(conn, [entity_id]).get(entity_id, [])
+    return Entity(
+        canonical=row["canonical"],
+        kind=EntityKind(row["kind"]),
+        aliases=tuple(a for a in aliases if a != row["canonical"]),
+        id=entity_id,
+    )
 
 
 def _aliases(conn: sqlite3.Connection, entity_ids: Sequence[int]) -> dict[int, list[str]]:

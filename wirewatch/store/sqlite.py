@@ -36,7 +36,8 @@ from wirewatch.model import (
     Subscription,
 )
 from wirewatch.query import Node, format_query, parse_query
-from wirewatch.store import live, quotes, stories
+from wirewatch.store import accounts, live, quotes, stories
+from wirewatch.store.accounts import Reply, User
 from wirewatch.store.base import (
     AddResult,
     NearMatcher,
@@ -495,6 +496,83 @@ class SQLiteStore:
                 "SELECT websub_topic, websub_secret FROM sources WHERE id = ?", (source_id,)
             ).fetchone()
         return (row[0], row[1]) if row is not None else (None, None)
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def user_count(self) -> int:
+        with self._guard() as conn:
+            return int(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    def add_user(self, name: str, email: str, password_hash: str, *, admin: bool = False) -> User:
+        with self._transaction() as conn:
+            return accounts.add_user(conn, name, email, password_hash, admin=admin)
+
+    def user_by_email(self, email: str) -> User | None:
+        with self._guard() as conn:
+            row = conn.execute("SELECT * FROM users WHERE email = ?", (email.strip().lower(),)).fetchone()
+        return accounts.user_from_row(row)
+
+    def user_by_id(self, user_id: int) -> User | None:
+        with self._guard() as conn:
+            return accounts.user_from_row(
+                conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+            )
+
+    def create_session(self, user_id: int, token: str, csrf: str, expires: float) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE expires_ts < ?", (time.time(),))
+            conn.execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_ts) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (accounts.token_hash(token), user_id, csrf, _now(), expires),
+            )
+
+    def session_user(self, token: str, now: float) -> tuple[User, str] | None:
+        with self._guard() as conn:
+            row = conn.execute(
+                "SELECT u.*, s.csrf AS csrf FROM sessions s JOIN users u ON u.id = s.user_id "
+                "WHERE s.token_hash = ? AND s.expires_ts > ?",
+                (accounts.token_hash(token), now),
+            ).fetchone()
+        user = accounts.user_from_row(row)
+        return (user, str(row["csrf"])) if user is not None else None
+
+    def delete_session(self, token: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (accounts.token_hash(token),))
+
+    def add_api_token(self, user_id: int, token: str, name: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)",
+                (accounts.token_hash(token), user_id, name, _now()),
+            )
+
+    def api_token_user(self, token: str) -> User | None:
+        with self._guard() as conn:
+            row = conn.execute(
+                "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+                (accounts.token_hash(token),),
+            ).fetchone()
+        return accounts.user_from_row(row)
+
+    def add_reply(self, story_id: int, user_id: int, text: str) -> Reply:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO replies (story_id, user_id, text, created_at) VALUES (?, ?, ?, ?)",
+                (story_id, user_id, text, _now()),
+            )
+            reply_id = int(cursor.lastrowid or 0)
+            found = [r for r in accounts.replies_for_story(conn, story_id, 10_000) if r.id == reply_id]
+        return found[0]
+
+    def replies(self, story_id: int, limit: int = 200) -> list[Reply]:
+        with self._guard() as conn:
+            return accounts.replies_for_story(conn, story_id, limit)
+
+    def get_entity(self, entity_id: int) -> Entity | None:
+        with self._guard() as conn:
+            return quotes.get_entity(conn, entity_id)
 
     # -- sources and HTTP cache -------------------------------------------------------
 

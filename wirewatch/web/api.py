@@ -14,10 +14,13 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from wirewatch.alerts.atom import render_feed
@@ -27,9 +30,13 @@ from wirewatch.errors import QueryError, WirewatchError
 from wirewatch.model import Channel, ChannelKind, Source, SourceKind, Subscription
 from wirewatch.pipeline.live import Runner
 from wirewatch.query import parse_query
+from wirewatch.store.accounts import User
+from wirewatch.web.pages import TEMPLATES, pages_router, session_of
+from wirewatch.web.security import SecurityHeaders, csrf_ok
 
 __all__ = ["create_app"]
 
+STATIC = Path(str(resources.files("wirewatch.web") / "static"))
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle stream
 STREAM_POLL = 1.0  # seconds between looks at the event log for other processes' articles
 MAX_EVENT_BYTES = 64 * 1024
@@ -75,13 +82,51 @@ def _sse(event_id: int, payload: dict[str, Any]) -> bytes:
 
 
 def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:  # noqa: PLR0915 - one route each
-    app = FastAPI(title="wirewatch", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(title="wirewatch", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     store = runner.store
     stopping = stop or asyncio.Event()
 
     @app.exception_handler(WirewatchError)
     async def wirewatch_error(_request: Request, exc: WirewatchError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=400)
+
+    def api_user(request: Request, *, write: bool) -> User:
+        """Who calls: an API token (``Authorization: Bearer``), or a signed-in page whose
+        writes carry the session's CSRF token in ``X-CSRF-Token``."""
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            user = store.api_token_user(header[7:].strip()[:200])
+            if user is None:
+                raise HTTPException(401, "unknown API token")
+            return user
+        user, csrf = session_of(request, runner)
+        if user is None:
+            raise HTTPException(401, "sign in, or send an API token")
+        if write and not csrf_ok(csrf, request.headers.get("x-csrf-token")):
+            raise HTTPException(403, "missing or wrong X-CSRF-Token")
+        return user
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        """The API's reference, rendered here from its OpenAPI document (no outside scripts)."""
+        schema = app.openapi()
+        rows = []
+        for path, methods in sorted(schema.get("paths", {}).items()):
+            for method, spec in methods.items():
+                summary = spec.get("summary") or ""
+                doc = (spec.get("description") or "").split("\n\n")[0]
+                rows.append((method.upper(), path, summary, doc))
+        return TEMPLATES.TemplateResponse(
+            request, "api_docs.html", {"rows": rows, "nonce": request.state.nonce, "user": None, "csrf": ""}
+        )
+
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> FileResponse:
+        return FileResponse(
+            STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}
+        )
 
     @app.get("/api/health")
     async def health() -> dict[str, Any]:
@@ -130,14 +175,18 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         return [s.to_dict() for s in store.list_sources()]
 
     @app.post("/api/sources", status_code=201)
-    async def add_source(body: SourceIn) -> dict[str, Any]:
+    async def add_source(request: Request, body: SourceIn) -> dict[str, Any]:
+        if not api_user(request, write=True).is_admin:
+            raise HTTPException(403, "only an administrator manages sources")
         source = store.add_source(
             Source(url=body.url, kind=body.kind, title=body.title, every_seconds=body.every_seconds)
         )
         return source.to_dict()
 
     @app.delete("/api/sources/{source_id}", status_code=204)
-    async def remove_source(source_id: int) -> Response:
+    async def remove_source(request: Request, source_id: int) -> Response:
+        if not api_user(request, write=True).is_admin:
+            raise HTTPException(403, "only an administrator manages sources")
         if not store.remove_source(source_id):
             raise HTTPException(404, "no such source")
         return Response(status_code=204)
@@ -145,11 +194,15 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
     # -- subscriptions -------------------------------------------------------------------
 
     @app.get("/api/subscriptions")
-    async def subscriptions() -> list[dict[str, Any]]:
-        return [s.to_dict() for s in store.list_subscriptions()]
+    async def subscriptions(request: Request) -> list[dict[str, Any]]:
+        """The caller's saved queries."""
+        user = api_user(request, write=False)
+        return [s.to_dict() for s in store.list_subscriptions(str(user.id))]
 
     @app.post("/api/subscriptions", status_code=201)
-    async def subscribe(body: SubscriptionIn) -> dict[str, Any]:
+    async def subscribe(request: Request, body: SubscriptionIn) -> dict[str, Any]:
+        """Save a query with its channels; the webhook secret is in this answer only."""
+        user = api_user(request, write=True)
         try:
             parse_query(body.query)
         except QueryError as exc:
@@ -173,7 +226,11 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         channels.append(Channel(ChannelKind.STREAM))
         stored = store.add_subscription(
             Subscription(
-                query=body.query, channels=tuple(channels), name=body.name, cap_per_hour=body.cap_per_hour
+                query=body.query,
+                channels=tuple(channels),
+                name=body.name,
+                cap_per_hour=body.cap_per_hour,
+                owner=str(user.id),
             )
         )
         data = stored.to_dict(reveal=True)
@@ -183,8 +240,10 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         return data
 
     @app.delete("/api/subscriptions/{subscription_id}", status_code=204)
-    async def unsubscribe(subscription_id: int) -> Response:
-        if not store.remove_subscription(subscription_id):
+    async def unsubscribe(request: Request, subscription_id: int) -> Response:
+        user = api_user(request, write=True)
+        sub = store.get_subscription(subscription_id)
+        if sub is None or sub.owner != str(user.id) or not store.remove_subscription(subscription_id):
             raise HTTPException(404, "no such subscription")
         return Response(status_code=204)
 
@@ -194,7 +253,9 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         return {"public_key": runner.vapid.application_server_key}
 
     @app.post("/api/push/subscriptions", status_code=201)
-    async def push_subscribe(body: PushIn) -> dict[str, Any]:
+    async def push_subscribe(request: Request, body: PushIn) -> dict[str, Any]:
+        """Follow a query on this device (the browser's PushSubscription)."""
+        user = api_user(request, write=True)
         try:
             parse_query(body.query)
         except QueryError as exc:
@@ -203,12 +264,22 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
             raise HTTPException(400, "subscription: the push endpoint must be an http(s) URL")
         target = body.subscription.model_dump_json()
         channel = Channel(ChannelKind.PUSH, target=target)
-        stored = store.add_subscription(Subscription(query=body.query, channels=(channel,), name=body.name))
+        stored = store.add_subscription(
+            Subscription(query=body.query, channels=(channel,), name=body.name, owner=str(user.id))
+        )
         return stored.to_dict()
 
     @app.get("/api/deliveries")
-    async def deliveries(limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
-        return [d.to_dict() for d in store.list_deliveries(limit=min(max(1, limit), 1000), status=status)]
+    async def deliveries(
+        request: Request, limit: int = 50, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The caller's recent deliveries (an administrator's: everyone's)."""
+        user = api_user(request, write=False)
+        found = store.list_deliveries(limit=min(max(1, limit), 1000), status=status)
+        if not user.is_admin:
+            mine = {s.id for s in store.list_subscriptions(str(user.id))}
+            found = [d for d in found if d.subscription_id in mine]
+        return [d.to_dict() for d in found]
 
     # -- Atom feeds and unsubscribe links --------------------------------------------
 
@@ -278,4 +349,5 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         runner.websub_accept(source_id, body, signature)
         return Response(status_code=202)
 
+    app.include_router(pages_router(runner))
     return app
