@@ -146,6 +146,28 @@ def test_late_merge_is_recorded_and_applied() -> None:
     assert clusterer.story("x2").id == "x1"  # a merged id still finds its story
 
 
+def test_a_late_merge_keeps_the_id_of_the_larger_story() -> None:
+    # A stray singleton starts a story first; a larger story grows beside it. When an article
+    # shows them to be one, the larger story keeps its id: the answer its members were given.
+    stray = {"id": "s1", "published": None, "title": "senate passes budget bill", "text": "vote late night"}
+    grown = [
+        {"id": f"g{n}", "published": None, "title": "shutdown averted", "text": "spending deal signed"}
+        for n in range(3)
+    ]
+    bridge = {
+        "id": "b1",
+        "published": None,
+        "title": "senate passes budget bill shutdown averted",
+        "text": "vote late night spending deal signed",
+    }
+    clusterer = StoryClusterer(merge_threshold_short=0.2)
+    assert clusterer.add(stray) == "s1"
+    assert [clusterer.add(a) for a in grown] == ["g0", "g0", "g0"]
+    assert clusterer.add(bridge) == "g0"
+    assert clusterer.merges == [("s1", "g0")]
+    assert set(clusterer.final_clusters().values()) == {"g0"}
+
+
 def test_bad_input_never_raises() -> None:
     clusterer = StoryClusterer()
     odd: list[dict[str, Any]] = [
