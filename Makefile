@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: setup demo test lint eval bench clean
+.PHONY: setup browser demo test lint eval bench screenshots clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,12 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-model.txt pyproject
 demo: setup
 	$(BIN)/wirewatch demo
 
-test: setup
+# the browser tests drive Debian's chromium through chromium-driver (installed once, as root)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+test: setup browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: setup

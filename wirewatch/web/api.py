@@ -38,7 +38,7 @@ __all__ = ["create_app"]
 
 STATIC = Path(str(resources.files("wirewatch.web") / "static"))
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle stream
-STREAM_POLL = 1.0  # seconds between looks at the event log for other processes' articles
+STREAM_POLL = 0.25  # seconds between looks at the event log for other processes' articles
 MAX_EVENT_BYTES = 64 * 1024
 
 

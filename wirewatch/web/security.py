@@ -8,7 +8,7 @@
   Bearer``) instead, which no browser sends by itself.
 * Every answer has a strict Content-Security-Policy with a fresh nonce for our own
   scripts (no inline handlers, nothing from elsewhere: no third-party requests at all),
-  ``X-Content-Type-Options``, ``Referrer-Policy: no-referrer`` and ``frame-ancestors 'none'``.
+  ``X-Content-Type-Options``, ``Referrer-Policy: same-origin`` and ``frame-ancestors 'none'``.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
         else:
             response.headers["Content-Security-Policy"] = content_security_policy(nonce)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # nothing to other sites; our forms keep Origin
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         return response

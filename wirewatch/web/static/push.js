@@ -23,13 +23,22 @@
     if (permission !== "granted") { button.textContent = "Notifications are blocked"; return; }
     var answer = await fetch("/api/push/key", { credentials: "same-origin" });
     var serverKey = (await answer.json()).public_key;
-    var subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(serverKey) });
+    button.textContent = "Subscribing…";
+    button.setAttribute("data-state", "subscribing");
+    var timeout = new Promise(function (_, reject) {
+      setTimeout(function () { reject(new Error("the push service did not answer")); }, 15000);
+    });
+    var subscription = await Promise.race([
+      registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(serverKey) }),
+      timeout
+    ]);
     var saved = await fetch("/api/push/subscriptions", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
       body: JSON.stringify({ query: query, subscription: subscription.toJSON() })
     });
     button.textContent = saved.ok ? "Following on this device" : "Could not subscribe";
+    button.setAttribute("data-state", saved.ok ? "subscribed" : "failed");
   }
   document.querySelectorAll(".push-subscribe").forEach(function (button) {
     button.addEventListener("click", function (event) {
@@ -37,7 +46,10 @@
       var query = button.getAttribute("data-query") || (document.getElementById("query") || {}).value || "";
       if (!query) { return; }
       button.disabled = true;
-      follow(query, button).catch(function (error) { button.textContent = "Could not subscribe: " + error.message; })
+      follow(query, button).catch(function (error) {
+        button.textContent = "Could not subscribe: " + error.message;
+        button.setAttribute("data-state", "failed");
+      })
         .finally(function () { button.disabled = false; });
     });
   });
