@@ -45,6 +45,21 @@ def test_every_command_has_help() -> None:
         ["sources", "remove"],
         ["sources", "import-opml"],
         ["sources", "export-opml"],
+        ["quotes"],
+        ["speakers"],
+        ["stories"],
+        ["story"],
+        ["subscribe"],
+        ["subscriptions"],
+        ["subscriptions", "list"],
+        ["subscriptions", "remove"],
+        ["subscriptions", "pause"],
+        ["subscriptions", "resume"],
+        ["deliveries"],
+        ["run"],
+        ["users"],
+        ["users", "add"],
+        ["users", "token"],
     ]
     for command in commands:
         result = run_cli([*command, "--help"])

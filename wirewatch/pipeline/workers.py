@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -106,7 +107,7 @@ class ExtractPool:
         if self._executor is None:
             # forkserver: no fork of a process that runs threads (the event loop's resolver).
             context = multiprocessing.get_context("forkserver")
-            self._executor = ProcessPoolExecutor(self._workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_worker_start)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, func, *args)
@@ -119,6 +120,11 @@ class ExtractPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+def _worker_start() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them in order."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class WorkerCrashedError(ExtractError):

@@ -81,7 +81,9 @@ def _sse(event_id: int, payload: dict[str, Any]) -> bytes:
     return f"id: {event_id}\nevent: article\ndata: {data}\n\n".encode()
 
 
-def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:  # noqa: PLR0915 - one route each
+def create_app(  # noqa: PLR0915 - one route each
+    runner: Runner, *, stop: asyncio.Event | None = None, demo_email: str | None = None
+) -> FastAPI:
     app = FastAPI(title="wirewatch", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
@@ -349,5 +351,5 @@ def create_app(runner: Runner, *, stop: asyncio.Event | None = None) -> FastAPI:
         runner.websub_accept(source_id, body, signature)
         return Response(status_code=202)
 
-    app.include_router(pages_router(runner))
+    app.include_router(pages_router(runner, demo_email=demo_email))
     return app

@@ -88,12 +88,17 @@ def _duration(text: str) -> int | None:
     return int(number) * _DURATION_UNITS[unit]
 
 
-def pages_router(runner: Runner) -> APIRouter:  # noqa: PLR0915 - one route each
+def pages_router(runner: Runner, *, demo_email: str | None = None) -> APIRouter:  # noqa: PLR0915
+    """The pages (one route each).  ``demo_email``: the demo's account, signed in on a first visit."""
     router = APIRouter()
     store = runner.store
 
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         user, csrf = session_of(request, runner)
+        if user is None and demo_email and request.method == "GET":
+            demo_user = store.user_by_email(demo_email)
+            if demo_user is not None:
+                return sign_in(demo_user, request, request.url.path)
         context.update(user=user, csrf=csrf or "", nonce=request.state.nonce, public_url=runner.public_url)
         return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
 
@@ -130,7 +135,7 @@ def pages_router(runner: Runner) -> APIRouter:  # noqa: PLR0915 - one route each
     # -- reading -----------------------------------------------------------------------
 
     @router.get("/", response_class=HTMLResponse)
-    async def live(request: Request) -> HTMLResponse:
+    async def live(request: Request) -> Response:
         items = []
         for story in store.list_stories(limit=30):
             quote = None
@@ -145,7 +150,7 @@ def pages_router(runner: Runner) -> APIRouter:  # noqa: PLR0915 - one route each
         return page(request, "live.html", stories=items, last_event=store.last_event_id())
 
     @router.get("/articles/{article_id}", response_class=HTMLResponse)
-    async def article_page(request: Request, article_id: int) -> HTMLResponse:
+    async def article_page(request: Request, article_id: int) -> Response:
         article = store.get_article(article_id)
         if article is None:
             return page(request, "message.html", 404, heading="Not found", text="No such article.")
@@ -165,11 +170,11 @@ def pages_router(runner: Runner) -> APIRouter:  # noqa: PLR0915 - one route each
         )
 
     @router.get("/speakers", response_class=HTMLResponse)
-    async def speakers(request: Request) -> HTMLResponse:
+    async def speakers(request: Request) -> Response:
         return page(request, "speakers.html", speakers=store.list_speakers(limit=200))
 
     @router.get("/speakers/{entity_id}", response_class=HTMLResponse)
-    async def speaker(request: Request, entity_id: int) -> HTMLResponse:
+    async def speaker(request: Request, entity_id: int) -> Response:
         entity = store.get_entity(entity_id)
         if entity is None:
             return page(request, "message.html", 404, heading="Not found", text="No such speaker.")
@@ -231,7 +236,7 @@ def pages_router(runner: Runner) -> APIRouter:  # noqa: PLR0915 - one route each
         return RedirectResponse(f"/stories/{story.id}#replies", status_code=303)
 
     @router.get("/search", response_class=HTMLResponse)
-    async def search(request: Request, q: str = "") -> HTMLResponse:
+    async def search(request: Request, q: str = "") -> Response:
         q = q[:2000]
         hits: list[Any] = []
         error = None
@@ -307,7 +312,7 @@ def pages_router(runner: Runner) -> APIRouter:  # noqa: PLR0915 - one route each
     # -- sources ---------------------------------------------------------------------------
 
     @router.get("/sources", response_class=HTMLResponse)
-    async def sources(request: Request) -> HTMLResponse:
+    async def sources(request: Request) -> Response:
         return page(request, "sources.html", sources=store.list_sources())
 
     def admin(request: Request, csrf: str) -> User:
