@@ -46,5 +46,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_quotes.py --data $(SHARED)/data/quotes-dev/quotes-dev.jsonl
 	$(BIN)/python benchmarks/bench_stories.py --data $(SHARED)/data/stories-dev --tools $(SHARED)/tools
 
+screenshots: setup browser
+	$(BIN)/python scripts/screenshots.py --out docs/screenshots
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info
