@@ -157,6 +157,18 @@ def test_pages_in_chromium(world: tuple[LiveProcess, Site]) -> None:
         assert driver.execute_script("return window.pushCalls;") == [65]  # called with our VAPID key
         assert speaker_link is not None
 
+        # a reply on the story shows its author's name, and the email nowhere in the HTML
+        driver.get(base + "/search?q=speaker%3Astoltenberg")
+        driver.find_element(By.CSS_SELECTOR, ".results a").click()
+        driver.find_element(By.PARTIAL_LINK_TEXT, "Stoltenberg: NATO Remains").click()
+        driver.find_element(By.ID, "reply-text").send_keys("A clear summary of the ministers' meeting.")
+        driver.find_element(By.CSS_SELECTOR, "form.reply button").click()
+        WebDriverWait(driver, 10).until(
+            lambda d: "A clear summary" in d.find_element(By.CLASS_NAME, "replies").text
+        )
+        assert "Ada Reader" in driver.find_element(By.CLASS_NAME, "replies").text
+        assert "reader@example.org" not in driver.page_source
+
         # no cookie but the session's; no request left 127.0.0.1
         assert [c["name"] for c in driver.get_cookies()] == ["ww_session"]
         outside = [u for u in requested_urls(driver) if not u.startswith((base, "data:", "blob:", "chrome"))]

@@ -152,3 +152,46 @@ def test_a_reply_shows_its_author_and_never_the_email(site: LiveProcess) -> None
     for html in (anonymous, browser.get(f"/stories/{story.group(1)}")):
         assert "Ada Reader" in html and "Useful summary, thanks." in html
         assert EMAIL not in html and "forged" not in html
+
+
+def test_the_api_gives_what_the_pages_show(site: LiveProcess) -> None:
+    import json
+
+    [hit] = site.get("/api/search?q=" + urllib.parse.quote("speaker:stoltenberg"))
+    article = site.get(f"/api/articles/{hit['id']}")
+    named = [q for q in article["quotes"] if q["speaker"] and q["speaker"]["canonical"] == "Jens Stoltenberg"]
+    assert len(named) >= 7 and article["story"]["id"] == article["story_id"]
+    speakers = {s["canonical"]: s for s in site.get("/api/speakers")}
+    stoltenberg = site.get(f"/api/speakers/{speakers['Jens Stoltenberg']['id']}")
+    assert len(stoltenberg["quotes"]) == speakers["Jens Stoltenberg"]["quote_count"]
+    assert article["story_id"] in [
+        s["id"] for s in site.get("/api/stories?q=" + urllib.parse.quote("entity:nato"))
+    ]
+    with pytest.raises(urllib.error.HTTPError) as bad:
+        site.get("/api/search?q=" + urllib.parse.quote("bogus:x"))
+    assert bad.value.code == 400 and "unknown field" in json.loads(bad.value.read())["detail"]
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        site.post(f"/api/stories/{article['story_id']}/replies", {"text": "anonymous"})
+    assert anonymous.value.code == 401
+    added = run_cli(
+        [
+            "users",
+            "add",
+            "api@example.org",
+            "--name",
+            "Script Writer",
+            "--password-stdin",
+            "--db",
+            str(site.db),
+        ],
+        env=LIVE_ENV,
+        stdin=b"another long password\n",
+    )
+    assert added.code == 0, added.stderr
+    token = run_cli(["users", "token", "api@example.org", "--db", str(site.db)], env=LIVE_ENV).stdout.strip()
+    site.post(f"/api/stories/{article['story_id']}/replies", {"text": "Via the API."}, token=token)
+    replies = site.get(f"/api/stories/{article['story_id']}")["replies"]
+    assert {"author": "Script Writer", "text": "Via the API."} in [
+        {k: r[k] for k in ("author", "text")} for r in replies
+    ]
+    assert "api@example.org" not in json.dumps(site.get(f"/api/stories/{article['story_id']}"))

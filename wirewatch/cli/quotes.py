@@ -104,15 +104,7 @@ def quote_json(quote: Quote) -> dict[str, Any]:
 
 
 def speaker_json(summary: SpeakerSummary) -> dict[str, Any]:
-    entity = summary.entity
-    return {
-        "id": entity.id,
-        "canonical": entity.canonical,
-        "kind": entity.kind.value,
-        "aliases": list(entity.aliases),
-        "quote_count": summary.quote_count,
-        "last_quoted": summary.last_quoted.isoformat() if summary.last_quoted else None,
-    }
+    return summary.to_dict()
 
 
 def quote_text(quote: Quote) -> str:

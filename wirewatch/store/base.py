@@ -119,6 +119,17 @@ class SpeakerSummary:
     quote_count: int
     last_quoted: datetime | None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``wirewatch speakers --format json`` shape."""
+        return {
+            "id": self.entity.id,
+            "canonical": self.entity.canonical,
+            "kind": self.entity.kind.value,
+            "aliases": list(self.entity.aliases),
+            "quote_count": self.quote_count,
+            "last_quoted": self.last_quoted.isoformat() if self.last_quoted else None,
+        }
+
 
 class Store(Protocol):
     def add_article(

@@ -69,6 +69,10 @@ class PushIn(BaseModel):
     subscription: PushSubscriptionIn
 
 
+class ReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
 class SourceIn(BaseModel):
     url: str = Field(min_length=1, max_length=2000)
     kind: SourceKind = SourceKind.FEED
@@ -169,6 +173,94 @@ def create_app(  # noqa: PLR0915 - one route each
 
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+    # -- reading: what the pages show ------------------------------------------------------
+
+    @app.get("/api/search")
+    async def search(q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Articles matching a query in the search language (as ``wirewatch search``)."""
+        try:
+            hits = store.search(q[:2000], limit=min(max(1, limit), 200), offset=max(0, offset))
+        except QueryError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return [{**h.article.to_dict(), "snippet": h.snippet, "rank": h.rank} for h in hits]
+
+    @app.get("/api/articles/{article_id}")
+    async def article(article_id: int) -> dict[str, Any]:
+        """One article with its story, copies, quotations (and where each appeared) and entities."""
+        found = store.get_article(article_id)
+        if found is None:
+            raise HTTPException(404, "no such article")
+        quotes = store.quotes_for_article(article_id)
+        story = store.get_story(found.story_id) if found.story_id is not None else None
+        return {
+            **found.to_dict(),
+            "story": story.to_dict() if story else None,
+            "duplicates": [d.to_dict() for d in store.duplicates_of(article_id)],
+            "quotes": [
+                {
+                    **q.to_dict(),
+                    "appearances": [a.to_dict() for a in store.quote_appearances(q.group_id)]
+                    if q.group_id
+                    else [],
+                }
+                for q in quotes
+            ],
+            "entities": [e.to_dict() for e in store.entities_for_article(article_id)],
+        }
+
+    @app.get("/api/stories")
+    async def stories(q: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Stories, latest activity first; with ``q``, those with an article matching it."""
+        try:
+            found = store.list_stories(q[:2000] if q else None, limit=min(max(1, limit), 200))
+        except QueryError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return [s.to_dict() for s in found]
+
+    @app.get("/api/stories/{story_id}")
+    async def story(story_id: int) -> dict[str, Any]:
+        """One story: its articles, and its replies (authors' names only)."""
+        found = store.get_story(story_id)
+        if found is None:
+            raise HTTPException(404, "no such story")
+        return {
+            **found.to_dict(),
+            "articles": [a.brief() for a in store.story_articles(found.id)],
+            "replies": [
+                {
+                    "id": r.id,
+                    "author": r.author,
+                    "text": r.text,
+                    "created_at": r.created_at.isoformat() if r.created_at else None,
+                }
+                for r in store.replies(found.id)
+            ],
+        }
+
+    @app.post("/api/stories/{story_id}/replies", status_code=201)
+    async def reply(request: Request, story_id: int, body: ReplyIn) -> dict[str, Any]:
+        """Reply on a story, as the caller (their name is shown, never their email)."""
+        user = api_user(request, write=True)
+        found = store.get_story(story_id)
+        if found is None:
+            raise HTTPException(404, "no such story")
+        made = store.add_reply(found.id, user.id, body.text.strip())
+        return {"id": made.id, "author": made.author, "text": made.text}
+
+    @app.get("/api/speakers")
+    async def speakers(q: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """People quoted, most quoted first (as ``wirewatch speakers``)."""
+        return [s.to_dict() for s in store.list_speakers(q, limit=min(max(1, limit), 500))]
+
+    @app.get("/api/speakers/{entity_id}")
+    async def speaker(entity_id: int, limit: int = 50) -> dict[str, Any]:
+        """A speaker with their quotations, newest first."""
+        entity = store.get_entity(entity_id)
+        if entity is None:
+            raise HTTPException(404, "no such speaker")
+        quotes = store.quotes_by_speaker(entity_id, limit=min(max(1, limit), 500))
+        return {**entity.to_dict(), "quotes": [q.to_dict() for q in quotes]}
 
     # -- sources -----------------------------------------------------------------------
 
