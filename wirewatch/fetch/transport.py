@@ -24,6 +24,8 @@ from wirewatch.errors import FetchError
 from wirewatch.fetch.address import IPAddress, Network, check_address, literal_address
 from wirewatch.fetch.url import Target
 
+KEEPALIVE = 8
+
 __all__ = ["HTTPCoreTransport", "RawResponse", "Request", "Transport", "describe_error", "resolve_host"]
 
 
@@ -170,6 +172,9 @@ class HTTPCoreTransport:
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context or ssl.create_default_context(),
             max_connections=max_connections,
+            # idle connections kept open: few, since httpcore checks each one on every request
+            max_keepalive_connections=min(max_connections, KEEPALIVE),
+            keepalive_expiry=30.0,
             network_backend=_CheckedBackend(allow_networks),
         )
 
