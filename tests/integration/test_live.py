@@ -265,11 +265,13 @@ def test_kill_9_with_deliveries_pending_sends_each_exactly_once_after_restart(
     for key in ("vilnius", "harbour", "budget"):
         site.publish(key)
     live = LiveProcess(db)
-    up.wait(3)
-    deadline = time.monotonic() + 30
-    while down.attempts < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    live.kill()  # kill -9 with the /down deliveries pending
+    try:
+        up.wait(3)
+        deadline = time.monotonic() + 30
+        while down.attempts < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        live.kill()  # kill -9 with the /down deliveries pending
     pending = json.loads(cli(db, "deliveries", "--status", "pending", "--format", "json"))
     assert len(pending) == 3
     down.status = 204
