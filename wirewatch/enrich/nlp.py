@@ -6,22 +6,24 @@ The official package is loaded when installed; otherwise its PyPI re-upload
 paragraph (``nlp.pipe`` in batches): attribution rarely crosses a paragraph, and short
 documents keep the parser's and the coreference heuristics' windows small.
 
-Three speed-ups leave the annotations as spaCy's: the attribute ruler's rules looked up by
-tag (``attributes.py``), the matrix products on numpy's BLAS (``blas.py``), and the entity
-recognizer's moves decoded in numpy, one article at a time (``recognizer.py``).
+Four speed-ups leave the annotations as spaCy's: the attribute ruler's rules looked up by
+tag (``attributes.py``), the matrix products on numpy's BLAS (``blas.py``), and, one
+article at a time, the dependency parser's moves scored in numpy (``parser.py``) and the
+entity recognizer's decoded in numpy (``recognizer.py``).
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from wirewatch.enrich.attributes import speed_up_attribute_ruler
 from wirewatch.enrich.blas import one_blas_thread, use_numpy_blas
+from wirewatch.enrich.parser import ParseDecoder
 from wirewatch.enrich.recognizer import EntityDecoder
 from wirewatch.errors import EnrichError
 
@@ -31,6 +33,7 @@ __all__ = [
     "ParsedText",
     "entity_decoder",
     "load_nlp",
+    "parse_decoder",
     "parse_text",
     "parse_texts",
     "split_paragraphs",
@@ -96,6 +99,26 @@ def entity_decoder(nlp: Any) -> EntityDecoder | None:
         return None
 
 
+@cache
+def parse_decoder(nlp: Any) -> ParseDecoder | None:
+    """The Python-stepped decoder of the pipeline's ``parser``; None when it has none or cannot read it."""
+    if "parser" not in nlp.pipe_names:
+        return None
+    try:
+        return ParseDecoder(nlp.get_pipe("parser"))
+    except ValueError:
+        return None
+
+
+def _decoders(nlp: Any) -> dict[str, Callable[[Sequence[Any]], None]]:
+    decoders: dict[str, Callable[[Sequence[Any]], None]] = {}
+    if (parser := parse_decoder(nlp)) is not None:
+        decoders["parser"] = parser
+    if (recognizer := entity_decoder(nlp)) is not None:
+        decoders["ner"] = recognizer
+    return decoders
+
+
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """[start, end) of each non-blank paragraph (blank-line separated), stripped."""
     spans: list[tuple[int, int]] = []
@@ -119,15 +142,29 @@ def parse_text(text: str, nlp: Any = None) -> ParsedText:
 
 
 def parse_texts(texts: Iterable[str], nlp: Any = None) -> Iterator[ParsedText]:
-    """Parse many articles with one ``nlp.pipe`` stream (batched across articles)."""
+    """Parse many articles: one ``nlp.pipe`` stream (batched across articles) up to the first
+    component we decode ourselves, then the rest of the pipeline one article at a time."""
     nlp = nlp or load_nlp()
-    decoder = entity_decoder(nlp)
+    decoders = _decoders(nlp)
+    names = list(nlp.pipe_names)
+    later = names[min((names.index(name) for name in decoders), default=len(names)) :]
     items = [(t[:MAX_ENRICH_CHARS], split_paragraphs(t[:MAX_ENRICH_CHARS])) for t in texts]
     chunks = (text[s:e] for text, spans in items for s, e in spans)
-    docs = nlp.pipe(chunks, batch_size=BATCH_SIZE, disable=["ner"] if decoder else [])
+    docs = nlp.pipe(chunks, batch_size=BATCH_SIZE, disable=later)
     for text, spans in items:
         with one_blas_thread():
-            paragraphs = tuple(Paragraph(s, next(docs)) for s, _ in spans)
-            if decoder is not None:
-                decoder([p.doc for p in paragraphs])
-        yield ParsedText(text, paragraphs)
+            batch = [next(docs) for _ in spans]
+            for name in later:
+                batch = _run(nlp, name, decoders.get(name), batch)
+        yield ParsedText(text, tuple(Paragraph(s, doc) for (s, _), doc in zip(spans, batch, strict=True)))
+
+
+def _run(nlp: Any, name: str, decoder: Callable[[Sequence[Any]], None] | None, docs: list[Any]) -> list[Any]:
+    """One article's paragraphs through one pipeline component (or our decoder of it)."""
+    if decoder is not None:
+        decoder(docs)
+        return docs
+    component = nlp.get_pipe(name)
+    if hasattr(component, "pipe"):
+        return list(component.pipe(docs, batch_size=BATCH_SIZE))
+    return [component(doc) for doc in docs]
