@@ -14,6 +14,7 @@ role words a person was introduced with ("NATO Secretary General Jens Stoltenber
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,6 +33,7 @@ KINDS = {
 }
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OPENING, CLOSING = "“«", "”»"
+_QUOTE_MARK = re.compile('[“«”»"]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +52,24 @@ class NameMention:
 
 
 def quoted_mask(text: str) -> list[bool]:
-    """Per character: inside quotation marks?  Reset at each paragraph (the caller's text)."""
+    """Per character: inside quotation marks?  Reset at each paragraph (the caller's text).
+
+    A mark opens (“, «, or " when none is open) or closes (”, », or " when one is open);
+    the marks themselves count as inside, and so does a stray closing mark.
+    """
     mask = [False] * len(text)
-    inside = False
-    for i, char in enumerate(text):
-        if char in OPENING or (char == '"' and not inside):
-            inside = True
-        elif char in CLOSING or char == '"':
-            mask[i] = True
-            inside = False
+    opened = -1  # where the open quotation began
+    for match in _QUOTE_MARK.finditer(text):
+        i = match.start()
+        char = text[i]
+        if char in OPENING or (char == '"' and opened < 0):
+            opened = i if opened < 0 else opened
             continue
-        mask[i] = inside
+        start = i if opened < 0 else opened
+        mask[start : i + 1] = [True] * (i + 1 - start)
+        opened = -1
+    if opened >= 0:
+        mask[opened:] = [True] * (len(text) - opened)
     return mask
 
 

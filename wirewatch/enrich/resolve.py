@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -77,10 +78,21 @@ class _Article:
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
         for para in parsed.paragraphs:
             self.sentence_starts.extend(para.start + s.start_char for s in para.doc.sents)
+        # role_holder's look-ups: the people by each word of their role, in text order, and
+        # whether any person's name overlaps a span (spans by start, the furthest end so far)
+        self.by_role_word: dict[str, list[tuple[NameMention, set[str]]]] = {}
+        for m in self.people:
+            role = {ABBREVIATIONS.get(w, w) for w in m.role}
+            for word in role:
+                self.by_role_word.setdefault(word, []).append((m, role))
+        spans = sorted(m.span for m in self.people)
+        self.people_starts = [start for start, _ in spans]
+        self.furthest_end = list(itertools.accumulate((end for _, end in spans), max, initial=-1))
         self.refs: list[_Ref] = []
         self.resolved: dict[int, str | None] = {}  # pronoun or role token start -> canonical
         self.votes: Counter[tuple[str, str]] = Counter()
         self.events: list[tuple[int, str, Any]] | None = None  # the same for both walks
+        self.speaking: list[bool] = []  # each event inside a speaker mention?
         self._walk(speaker_spans)
         # Second pass: a person most often called "he" in the first is male, and so on.
         self.gender = {m.cluster: m.gender for m in self.people if m.gender}
@@ -116,8 +128,8 @@ class _Article:
         """Go through the article once, in order: names, then roles and pronouns resolved."""
         if self.events is None:
             self.events = self._events()
-        for start, what, item in self.events:
-            speaker = any(s <= start < e for s, e in speaker_spans)
+            self.speaking = [any(s <= e[0] < end for s, end in speaker_spans) for e in self.events]
+        for (start, what, item), speaker in zip(self.events, self.speaking, strict=True):
             if what == "name":
                 canonical: str | None = item.cluster
                 subject = item.subject
@@ -161,8 +173,8 @@ class _Article:
         if chunk.root.tag_ in PLURAL_TAGS or chunk[0].lower_ not in DEFINITE:
             return None
         end = pos + len(chunk.text)
-        if any(m.span[0] < end and pos < m.span[1] for m in self.people):
-            return None
+        if self.furthest_end[bisect.bisect_left(self.people_starts, end)] > pos:
+            return None  # a person's name overlaps the phrase
         words = _role_words(chunk)
         if not words:
             return None
@@ -172,13 +184,8 @@ class _Article:
         )
         before: NameMention | None = None
         after: NameMention | None = None
-        for m in self.people:
-            role = {ABBREVIATIONS.get(w, w) for w in m.role}
-            if (
-                head not in role
-                or not modifiers <= role
-                or role & STRICT_MODIFIERS != modifiers & STRICT_MODIFIERS
-            ):
+        for m, role in self.by_role_word.get(head, ()):
+            if not modifiers <= role or role & STRICT_MODIFIERS != modifiers & STRICT_MODIFIERS:
                 continue
             if m.span[0] < pos:
                 before = m
