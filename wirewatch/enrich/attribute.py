@@ -7,10 +7,10 @@ Everything here works on one paragraph's ``Doc`` and returns token index ranges
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from wirewatch.enrich.cues import cue_class, cue_forms, inflections
+from wirewatch.enrich.nlp import token_positions
 
 __all__ = ["Cue", "find_cues", "speaker_by_order", "speaker_tokens", "trim_mention"]
 
@@ -271,7 +271,7 @@ def _according(doc: Doc, i: int) -> Cue | None:
 def find_cues(doc: Doc) -> list[Cue]:
     """Every cue in a paragraph with its speaker mention and reported content (token ranges)."""
     cues: list[Cue] = []
-    for i in _cue_word_positions(doc):
+    for i in token_positions(doc, _CUE_WORDS):
         token = doc[i]
         lower = token.lower_
         if lower == "according":
@@ -304,19 +304,7 @@ def find_cues(doc: Doc) -> list[Cue]:
     return cues
 
 
-@cache
-def _cue_word_ids() -> frozenset[int]:
-    from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
-
-    return frozenset(hash_string(w) for w in (*cue_forms(), "according"))
-
-
-def _cue_word_positions(doc: Doc) -> list[int]:
-    """The tokens spelling "according" or a cue verb form (in any case), in order."""
-    from spacy.attrs import LOWER
-
-    ids = _cue_word_ids()
-    return [i for i, word in enumerate(doc.to_array(LOWER).tolist()) if word in ids]
+_CUE_WORDS = frozenset((*cue_forms(), "according"))
 
 
 def _parenthetical(verb: Token, speaker: tuple[int, int] | None) -> list[tuple[int, int]] | None:

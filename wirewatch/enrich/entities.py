@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wirewatch.enrich.nlp import ParsedText
+from wirewatch.enrich.nlp import ParsedText, sentence_starts, token_positions
 from wirewatch.model import Entity, EntityKind, Span
 from wirewatch.names import canonical_name, person_key, same_person, strip_titles, title_gender
 
@@ -112,11 +112,11 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
     for para in parsed.paragraphs:
         doc = para.doc
         mask = quoted_mask(doc.text)
-        sent_index = {}
-        for n, sent in enumerate(doc.sents):
-            for tok in sent:
-                sent_index[tok.i] = sentence_base + n
-        sentence_base += len(set(sent_index.values()))
+        sent_index: list[int] = []  # token -> sentence in the article
+        starts = sentence_starts(doc)
+        for n, (first, end) in enumerate(zip(starts, [*starts[1:], len(doc)], strict=True)):
+            sent_index.extend([sentence_base + n] * (end - first))
+        sentence_base += len(starts)
         taken: set[int] = set()
         paragraphs.append((para.start, doc, mask, sent_index, taken))
         for ent in doc.ents:
@@ -155,7 +155,8 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
     # Lone capitalised words spelling a known person's surname, whatever NER said.
     surnames = {m.name.split()[-1] for m in mentions if m.kind == EntityKind.PERSON and " " in m.name}
     for start, doc, mask, sent_index, taken in paragraphs:
-        for tok in doc:
+        for i in token_positions(doc, frozenset(surnames), lower=False) if surnames else ():
+            tok = doc[i]
             if tok.text in surnames and (tok.i not in taken or _single_non_person(mentions, start + tok.idx)):
                 mentions = [m for m in mentions if m.span[0] != start + tok.idx]
                 mentions.append(

