@@ -69,3 +69,17 @@ def _vectors(nlp: Any, name: str, chunks: list[str]) -> Any:
     model = nlp.get_pipe(name).model
     tok2vec = model if name == "tok2vec" else model.get_ref("tok2vec")
     return np.concatenate(tok2vec.predict([nlp.make_doc(chunk) for chunk in chunks]))
+
+
+def test_gather_add_is_thincs_bit_for_bit() -> None:
+    from thinc.api import NumpyOps
+
+    from wirewatch.enrich.blas import NumpyBlasOps
+
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((500, 96)).astype("f")
+    keys = NumpyOps().hash(rng.integers(0, 2**60, 300).astype("uint64"), 11) % 500
+    table[keys[0, 0]] = 0.0  # signed zeros sum as thinc sums them
+    table[keys[0, 1:]] = -0.0
+    ours, thincs = NumpyBlasOps().gather_add(table, keys), NumpyOps().gather_add(table, keys)
+    assert np.array_equal(ours, thincs) and np.array_equal(np.signbit(ours), np.signbit(thincs))
