@@ -54,9 +54,11 @@ class ParseDecoder:
         if self.n_pieces < 2:
             raise ValueError("parser without maxout")
         self.ops = lower.ops
-        self.lower_w = weights.reshape((-1, n_in))
-        self.lower_b = lower.get_param("b").reshape(-1)
-        self.pad = lower.get_param("pad").reshape((1, self.n_feats, -1))
+        # Hidden units piece-major (all first pieces, then all second ones...): the maxout
+        # is then over contiguous halves.  The same numbers, in other columns.
+        self.lower_w = weights.transpose((0, 2, 1, 3)).reshape((-1, n_in)).copy()
+        self.lower_b = lower.get_param("b").transpose((1, 0)).reshape(-1).copy()
+        self.pad = lower.get_param("pad").transpose((0, 1, 3, 2)).reshape((1, self.n_feats, -1)).copy()
         self.upper_wt = np.ascontiguousarray(upper.get_param("W").T)
         self.upper_b = upper.get_param("b")
         if self.upper_wt.shape[1] != parser.moves.n_moves:
@@ -99,10 +101,10 @@ class ParseDecoder:
         """Move scores from the states' features (features, states, hidden * pieces)."""
         hidden = np.add.reduce(features, axis=0)  # summed feature by feature, as spaCy does
         hidden += self.lower_b
-        pieces = hidden.reshape((len(hidden), self.n_hidden, self.n_pieces))
-        best = pieces[:, :, 0]
-        for piece in range(1, self.n_pieces):
-            best = np.maximum(best, pieces[:, :, piece])
+        n = self.n_hidden
+        best = np.maximum(hidden[:, :n], hidden[:, n : 2 * n])
+        for piece in range(2, self.n_pieces):
+            np.maximum(best, hidden[:, piece * n : (piece + 1) * n], out=best)
         scores: NDArray[np.float32] = np.dot(best, self.upper_wt)
         scores += self.upper_b
         return scores
