@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wirewatch.enrich.cues import cue_class, inflections
+from wirewatch.enrich.cues import cue_class, cue_forms, inflections
+from wirewatch.enrich.nlp import token_positions
 
 __all__ = ["Cue", "find_cues", "speaker_by_order", "speaker_tokens", "trim_mention"]
 
@@ -270,7 +271,8 @@ def _according(doc: Doc, i: int) -> Cue | None:
 def find_cues(doc: Doc) -> list[Cue]:
     """Every cue in a paragraph with its speaker mention and reported content (token ranges)."""
     cues: list[Cue] = []
-    for token in doc:
+    for i in token_positions(doc, _CUE_WORDS):
+        token = doc[i]
         lower = token.lower_
         if lower == "according":
             cue = _according(doc, token.i)
@@ -300,6 +302,9 @@ def find_cues(doc: Doc) -> list[Cue]:
             continue
         cues.append(Cue(token.i, token.i + 1, kind, speaker, _content_of(token)))
     return cues
+
+
+_CUE_WORDS = frozenset((*cue_forms(), "according"))
 
 
 def _parenthetical(verb: Token, speaker: tuple[int, int] | None) -> list[tuple[int, int]] | None:

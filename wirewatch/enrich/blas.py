@@ -5,8 +5,10 @@ OpenBLAS picks the machine's own (AVX-512 where there is one) and is about twice
 on the tok2vec layers, which are most of spaCy's arithmetic.  ``use_numpy_blas(nlp)``
 gives every layer of the pipeline thinc ops whose ``gemm`` is ``numpy.matmul`` (the same
 products, summed in another order: the last bits of a float may differ; the tags, parses
-and entities did not on the 2,722 paragraphs of 150 dev articles).  ``one_blas_thread()`` keeps OpenBLAS
-to one thread while spaCy runs: a second thread costs more CPU time than it saves.
+and entities did not on the 2,722 paragraphs of 150 dev articles).  Their ``gather_add``
+(the hash embeddings' sum of four table rows) is numpy's too: the same additions, in the
+same order, without a ``saxpy`` call per row.  ``one_blas_thread()`` keeps OpenBLAS to one
+thread while spaCy runs: a second thread costs more CPU time than it saves.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ __all__ = ["NumpyBlasOps", "one_blas_thread", "use_numpy_blas"]
 
 
 class NumpyBlasOps(NumpyOps):  # type: ignore[misc]  # thinc is untyped
-    """thinc's CPU ops with ``gemm`` done by ``numpy.matmul``."""
+    """thinc's CPU ops with ``gemm`` done by ``numpy.matmul`` and ``gather_add`` by numpy."""
 
     name = "numpy-blas"
 
@@ -33,6 +35,16 @@ class NumpyBlasOps(NumpyOps):  # type: ignore[misc]  # thinc is untyped
         if out is None:
             return np.matmul(a, b)
         np.matmul(a, b, out=out)
+        return out
+
+    def gather_add(self, table: Any, indices: Any) -> Any:
+        """Each row the sum of the ``table`` rows it indexes, added in order to zeros: as
+        thinc's loop of ``saxpy`` calls (one per row and key) does, in a few numpy calls."""
+        if table.dtype != np.float32 or indices.ndim != 2 or not len(indices):
+            return super().gather_add(table, indices)
+        out = np.zeros((len(indices), table.shape[1]), dtype=np.float32)
+        for column in range(indices.shape[1]):
+            out += table.take(indices[:, column], axis=0)
         return out
 
 

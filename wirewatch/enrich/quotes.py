@@ -28,7 +28,7 @@ from wirewatch.enrich.attribute import Cue, find_cues, speaker_by_order, speaker
 from wirewatch.enrich.cues import cue_class
 from wirewatch.enrich.entities import NameMention
 from wirewatch.enrich.marks import MarkSpan, find_marks
-from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text
+from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text, sentence_starts
 from wirewatch.model import Quote, QuoteKind, Speaker
 
 __all__ = ["find_quotes", "quote_kind"]
@@ -78,7 +78,8 @@ class _Paragraph:
     def __init__(self, text: str, para: Paragraph, marks: list[MarkSpan]) -> None:
         self.text, self.start, self.end, self.doc, self.marks = text, para.start, para.end, para.doc, marks
         self.cues = find_cues(self.doc)
-        self.sents = [self.chars((s.start, s.end)) for s in self.doc.sents]
+        starts = sentence_starts(self.doc)
+        self.sents = [self.chars(bounds) for bounds in zip(starts, [*starts[1:], len(self.doc)], strict=True)]
         self.lead_in: _Found | None = None
 
     def closing_cue(self) -> _Found | None:

@@ -23,12 +23,13 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
 from wirewatch.enrich.entities import NameMention, find_name_mentions, quoted_mask
-from wirewatch.enrich.nlp import ParsedText
+from wirewatch.enrich.nlp import ParsedText, sentence_starts, token_positions
 from wirewatch.model import EntityKind, Quote, Span, Speaker
 from wirewatch.names import same_person, strip_titles
 
@@ -45,6 +46,7 @@ ABBREVIATIONS = {
     "gen": "general",
     "pres": "president",
 }
+_PRONOUNS = frozenset(PRONOUN_GENDER)
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 NAME, SHORT_NAME, OTHER_NAME, ROLE, PRONOUN = 1.0, 0.95, 0.85, 0.75, 0.7
 
@@ -76,11 +78,22 @@ class _Article:
         self.masks = [quoted_mask(p.doc.text) for p in parsed.paragraphs]
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
         for para in parsed.paragraphs:
-            self.sentence_starts.extend(para.start + s.start_char for s in para.doc.sents)
+            self.sentence_starts.extend(para.start + para.doc[i].idx for i in sentence_starts(para.doc))
+        # role_holder's look-ups: the people by each word of their role, in text order, and
+        # whether any person's name overlaps a span (spans by start, the furthest end so far)
+        self.by_role_word: dict[str, list[tuple[NameMention, set[str]]]] = {}
+        for m in self.people:
+            role = {ABBREVIATIONS.get(w, w) for w in m.role}
+            for word in role:
+                self.by_role_word.setdefault(word, []).append((m, role))
+        spans = sorted(m.span for m in self.people)
+        self.people_starts = [start for start, _ in spans]
+        self.furthest_end = list(itertools.accumulate((end for _, end in spans), max, initial=-1))
         self.refs: list[_Ref] = []
         self.resolved: dict[int, str | None] = {}  # pronoun or role token start -> canonical
         self.votes: Counter[tuple[str, str]] = Counter()
         self.events: list[tuple[int, str, Any]] | None = None  # the same for both walks
+        self.speaking: list[bool] = []  # each event inside a speaker mention?
         self._walk(speaker_spans)
         # Second pass: a person most often called "he" in the first is male, and so on.
         self.gender = {m.cluster: m.gender for m in self.people if m.gender}
@@ -104,9 +117,12 @@ class _Article:
         """Names, he/she pronouns and definite noun phrases outside quotes, in text order."""
         events: list[tuple[int, str, Any]] = [(m.span[0], "name", m) for m in self.people]
         for para in self.parsed.paragraphs:
-            for tok in para.doc:
+            for i in token_positions(para.doc, _PRONOUNS):
+                tok = para.doc[i]
                 if tok.lower_ in PRONOUN_GENDER and tok.pos_ == "PRON":
                     events.append((para.start + tok.idx, "pronoun", tok))
+            if not token_positions(para.doc, DEFINITE):
+                continue  # no noun chunk can start with a definite word
             for chunk in para.doc.noun_chunks:
                 if chunk[0].lower_ in DEFINITE and chunk.root.pos_ in {"NOUN", "PROPN"}:
                     events.append((para.start + chunk.start_char, "role", chunk))
@@ -116,8 +132,8 @@ class _Article:
         """Go through the article once, in order: names, then roles and pronouns resolved."""
         if self.events is None:
             self.events = self._events()
-        for start, what, item in self.events:
-            speaker = any(s <= start < e for s, e in speaker_spans)
+            self.speaking = [any(s <= e[0] < end for s, end in speaker_spans) for e in self.events]
+        for (start, what, item), speaker in zip(self.events, self.speaking, strict=True):
             if what == "name":
                 canonical: str | None = item.cluster
                 subject = item.subject
@@ -161,8 +177,8 @@ class _Article:
         if chunk.root.tag_ in PLURAL_TAGS or chunk[0].lower_ not in DEFINITE:
             return None
         end = pos + len(chunk.text)
-        if any(m.span[0] < end and pos < m.span[1] for m in self.people):
-            return None
+        if self.furthest_end[bisect.bisect_left(self.people_starts, end)] > pos:
+            return None  # a person's name overlaps the phrase
         words = _role_words(chunk)
         if not words:
             return None
@@ -172,13 +188,8 @@ class _Article:
         )
         before: NameMention | None = None
         after: NameMention | None = None
-        for m in self.people:
-            role = {ABBREVIATIONS.get(w, w) for w in m.role}
-            if (
-                head not in role
-                or not modifiers <= role
-                or role & STRICT_MODIFIERS != modifiers & STRICT_MODIFIERS
-            ):
+        for m, role in self.by_role_word.get(head, ()):
+            if not modifiers <= role or role & STRICT_MODIFIERS != modifiers & STRICT_MODIFIERS:
                 continue
             if m.span[0] < pos:
                 before = m
