@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -17,9 +18,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from wirewatch.errors import SettingsError
+from wirewatch.errors import SettingsError, UsageError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "load_settings", "parse_duration"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """``90``, ``30s``, ``5m``, ``2h``, ``1d`` → seconds (a poll interval, a cap period)."""
+    match = _DURATION.match(text)
+    if not match:
+        raise UsageError(f"not a duration: {text!r} (use e.g. 30s, 5m, 2h, 1d)")
+    return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"])
+
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

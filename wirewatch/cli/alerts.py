@@ -2,52 +2,26 @@
 
 from __future__ import annotations
 
-import email.utils
-import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
-from wirewatch.alerts.unsubscribe import channel_secret
-from wirewatch.alerts.webhook import new_secret
+from wirewatch.alerts import channels
 from wirewatch.cli.common import db_option, echo_json, format_option, settings_for, store_for
 from wirewatch.config import Settings
 from wirewatch.errors import QueryError, UsageError
-from wirewatch.model import Channel, ChannelKind, Delivery, Subscription
+from wirewatch.model import Delivery, Subscription
 from wirewatch.query import parse_query
 
-__all__ = ["deliveries", "feed_url", "subscribe", "subscriptions"]
+__all__ = ["deliveries", "public_url", "subscribe", "subscriptions"]
 
 
 def public_url(settings: Settings) -> str:
     return settings.public_url.rstrip("/")
 
 
-def feed_url(settings: Settings, token: str) -> str:
-    return f"{public_url(settings)}/feeds/{token}.atom"
-
-
-def _webhook(url: str) -> Channel:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--webhook needs an http(s) URL, not {url!r}")
-    return Channel(ChannelKind.WEBHOOK, target=url, secret=new_secret())
-
-
-def _email(address: str, digest: str) -> Channel:
-    _, parsed = email.utils.parseaddr(address)
-    if not parsed or parsed != address.strip() or "@" not in parsed or any(c in parsed for c in "\r\n"):
-        raise UsageError(f"--email needs an address like name@example.org, not {address!r}")
-    return Channel(ChannelKind.EMAIL, target=parsed, secret=channel_secret(), options={"digest": digest})
-
-
 def subscription_json(sub: Subscription, settings: Settings, *, reveal: bool = False) -> dict[str, Any]:
-    data = sub.to_dict(reveal=reveal)
-    for channel, out in zip(sub.channels, data["channels"], strict=True):
-        if channel.kind is ChannelKind.FEED and channel.secret:
-            out["feed_url"] = feed_url(settings, channel.secret)
-    return data
+    return channels.subscription_json(sub, public_url(settings), reveal=reveal)
 
 
 @click.command()
@@ -88,15 +62,16 @@ def subscribe(
         parse_query(query)
     except QueryError as exc:
         raise UsageError(str(exc)) from None
-    channels = [_webhook(u) for u in webhooks] + [_email(a, digest) for a in emails]
+    made = [channels.webhook_channel(u) for u in webhooks]
+    made += [channels.email_channel(a, digest) for a in emails]
     if feed:
-        channels.append(Channel(ChannelKind.FEED, secret=secrets.token_urlsafe(24)))
-    if not channels:
+        made.append(channels.feed_channel())
+    if not made:
         raise UsageError("say where to deliver: --webhook URL, --email ADDR or --feed")
     settings = settings_for(db)
     with store_for(settings) as store:
         stored = store.add_subscription(
-            Subscription(query=query, channels=tuple(channels), name=name, cap_per_hour=cap)
+            Subscription(query=query, channels=tuple(made), name=name, cap_per_hour=cap)
         )
     data = subscription_json(stored, settings, reveal=True)
     if fmt == "json":

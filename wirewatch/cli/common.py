@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,9 +15,6 @@ from wirewatch.sources import gunzip_bytes
 from wirewatch.store import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class WirewatchGroup(click.Group):
@@ -68,14 +64,6 @@ def store_for(settings: Settings) -> Store:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def parse_duration(text: str) -> int:
-    """``90``, ``30s``, ``5m``, ``2h``, ``1d`` → seconds."""
-    match = _DURATION.match(text)
-    if not match:
-        raise UsageError(f"not a duration: {text!r} (use e.g. 30s, 5m, 2h, 1d)")
-    return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"])
 
 
 def read_input(file: str, cap: int) -> bytes:

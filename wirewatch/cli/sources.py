@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from wirewatch.cli.common import db_option, echo_json, format_option, parse_duration, settings_for, store_for
-from wirewatch.config import Settings
+from wirewatch.cli.common import db_option, echo_json, format_option, settings_for, store_for
+from wirewatch.config import Settings, parse_duration
 from wirewatch.errors import UnsupportedSourceError, UsageError, WirewatchError
 from wirewatch.model import Source, SourceKind
 from wirewatch.pipeline import is_url, probe_kind

@@ -6,8 +6,7 @@ import click
 
 from wirewatch.cli.common import db_option, echo_json, format_option, settings_for, store_for
 from wirewatch.errors import UsageError
-from wirewatch.model import Appearance, Article, Quote, Story
-from wirewatch.store import Store
+from wirewatch.model import Appearance, Story
 
 __all__ = ["first_appearance", "stories", "story", "story_line"]
 
@@ -57,7 +56,7 @@ def story(story_id: int, db: str | None, fmt: str) -> None:
         if found is None:
             raise UsageError(f"no story with id {story_id}")
         articles = store.story_articles(found.id)
-        tracked = _tracked_quotes(store, articles)
+        tracked = store.tracked_quotes(found.id)
     if fmt == "json":
         echo_json(
             {
@@ -91,19 +90,3 @@ def first_appearance(appearances: list[Appearance]) -> str:
     when = f" at {first.published.isoformat()}" if first.published else ""
     count = f"{len(appearances)} appearance" + ("s" if len(appearances) != 1 else "")
     return f"first in {first.outlet or '?'}{when}, {count}"
-
-
-def _tracked_quotes(store: Store, articles: list[Article]) -> list[tuple[Quote, list[Appearance]]]:
-    """The story's tracked quotations (one per group), each with its appearances, earliest first."""
-    seen: set[int] = set()
-    out: list[tuple[Quote, list[Appearance]]] = []
-    for article in articles:
-        if article.id is None:
-            continue
-        for quote in store.quotes_for_article(article.id):
-            if quote.group_id is None or quote.group_id in seen:
-                continue
-            seen.add(quote.group_id)
-            out.append((quote, store.quote_appearances(quote.group_id)))
-    out.sort(key=lambda item: -len(item[1]))
-    return out

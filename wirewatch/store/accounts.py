@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from wirewatch.store.times import now_iso
 
 __all__ = ["Reply", "User", "token_hash"]
 
@@ -39,10 +41,6 @@ class Reply:
     created_at: datetime | None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 def user_from_row(row: sqlite3.Row | None) -> User | None:
     if row is None:
         return None
@@ -52,7 +50,7 @@ def user_from_row(row: sqlite3.Row | None) -> User | None:
 def add_user(conn: sqlite3.Connection, name: str, email: str, password_hash: str, *, admin: bool) -> User:
     cursor = conn.execute(
         "INSERT INTO users (name, email, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
-        (name, email.strip().lower(), password_hash, int(admin), _now()),
+        (name, email.strip().lower(), password_hash, int(admin), now_iso()),
     )
     user = user_from_row(conn.execute("SELECT * FROM users WHERE id = ?", (cursor.lastrowid,)).fetchone())
     assert user is not None

@@ -174,6 +174,11 @@ class Store(Protocol):
 
     def story_articles(self, story_id: int, limit: int = 200) -> list[Article]: ...
 
+    def tracked_quotes(self, story_id: int) -> list[tuple[Quote, list[Appearance]]]:
+        """The story's tracked quotations, each with where it appeared (earliest first),
+        the most repeated first."""
+        ...
+
     def story_members(self, limit: int) -> list[StoryMember]:
         """The newest ``limit`` clustered articles, oldest first."""
         ...

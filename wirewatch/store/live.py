@@ -14,7 +14,6 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from wirewatch.model import (
@@ -27,6 +26,7 @@ from wirewatch.model import (
 )
 from wirewatch.store.base import Notice
 from wirewatch.store.stories import story_outlets
+from wirewatch.store.times import from_ts, parse_iso, ts_iso
 
 __all__ = [
     "add_subscription",
@@ -45,18 +45,6 @@ HOUR = 3600.0
 DIGEST_SECONDS = {"hourly": 3600.0, "daily": 86400.0}
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat()
-
-
-def _dt(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
-
-
-def _ts_dt(value: object) -> datetime | None:
-    return datetime.fromtimestamp(float(value), UTC) if isinstance(value, int | float) else None
-
-
 # -- subscriptions and channels --------------------------------------------------------
 
 
@@ -64,7 +52,7 @@ def add_subscription(conn: sqlite3.Connection, sub: Subscription, now: float) ->
     cursor = conn.execute(
         "INSERT INTO subscriptions (query, name, paused, cap_per_hour, owner, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (sub.query, sub.name, int(sub.paused), sub.cap_per_hour, sub.owner, _iso(now)),
+        (sub.query, sub.name, int(sub.paused), sub.cap_per_hour, sub.owner, ts_iso(now)),
     )
     sub_id = int(cursor.lastrowid or 0)
     for channel in sub.channels:
@@ -83,7 +71,7 @@ def add_channel(conn: sqlite3.Connection, sub_id: int, channel: Channel, now: fl
             channel.secret,
             json.dumps(channel.options),
             int(channel.active),
-            _iso(now),
+            ts_iso(now),
         ),
     )
     return int(cursor.lastrowid or 0)
@@ -120,7 +108,7 @@ def _subscriptions(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> lis
                 paused=bool(row["paused"]),
                 cap_per_hour=int(row["cap_per_hour"]),
                 owner=row["owner"],
-                created_at=_dt(row["created_at"]),
+                created_at=parse_iso(row["created_at"]),
                 id=int(row["id"]),
             )
         )
@@ -178,7 +166,7 @@ def write_notices(
         "INSERT INTO events (created_at, article_id, story_id, subscriptions, payload) "
         "VALUES (?, ?, ?, ?, ?)",
         (
-            _iso(now),
+            ts_iso(now),
             article_id,
             story_id,
             json.dumps(event_payload["subscriptions"]),
@@ -242,7 +230,7 @@ def _deliver(
     payload = {
         "type": "story",
         "id": key,
-        "created_at": _iso(now),
+        "created_at": ts_iso(now),
         "subscription": {"id": sub.id, "query": sub.query, "name": sub.name},
         "story": story,
         "article": {**(notice.payload.get("article") or {}), "id": article_id},
@@ -252,7 +240,7 @@ def _deliver(
     sent_at = None
     next_ts = now
     if channel.kind is ChannelKind.FEED:  # pulled by the reader: in the feed as soon as it is written
-        status, sent_at = DeliveryStatus.SENT, _iso(now)
+        status, sent_at = DeliveryStatus.SENT, ts_iso(now)
     elif channel.kind is ChannelKind.EMAIL and channel.options.get("digest") in DIGEST_SECONDS:
         period = DIGEST_SECONDS[str(channel.options["digest"])]
         next_ts = (now // period + 1) * period  # the next full hour or day (UTC)
@@ -267,7 +255,7 @@ def _deliver(
             article_id,
             json.dumps(payload),
             status.value,
-            _iso(now),
+            ts_iso(now),
             now,
             next_ts,
             sent_at,
@@ -304,9 +292,9 @@ def _delivery(row: sqlite3.Row) -> Delivery:
         payload=payload if isinstance(payload, dict) else {},
         status=DeliveryStatus(row["status"]),
         attempts=int(row["attempts"]),
-        created_at=_dt(row["created_at"]),
-        next_attempt_at=_ts_dt(row["next_attempt_ts"]),
-        sent_at=_dt(row["sent_at"]),
+        created_at=parse_iso(row["created_at"]),
+        next_attempt_at=from_ts(row["next_attempt_ts"]),
+        sent_at=parse_iso(row["sent_at"]),
         last_error=row["last_error"],
         story_id=row["story_id"],
         article_id=row["article_id"],
@@ -363,12 +351,12 @@ def events_since(
 
 def source_health(row: sqlite3.Row) -> SourceHealth:
     return SourceHealth(
-        last_success=_dt(row["last_success"]),
+        last_success=parse_iso(row["last_success"]),
         last_error=row["last_error"],
-        last_error_at=_dt(row["last_error_at"]),
+        last_error_at=parse_iso(row["last_error_at"]),
         error_count=int(row["error_count"] or 0),
-        next_poll=_ts_dt(row["next_poll_ts"]),
+        next_poll=from_ts(row["next_poll_ts"]),
         interval_seconds=row["interval_seconds"],
         websub_hub=row["websub_hub"],
-        websub_expires=_ts_dt(row["websub_expires_ts"]),
+        websub_expires=from_ts(row["websub_expires_ts"]),
     )

@@ -49,6 +49,7 @@ from wirewatch.store.base import (
 )
 from wirewatch.store.schema import migrate
 from wirewatch.store.search import compile_search
+from wirewatch.store.times import iso, now_iso, parse_iso, timestamp
 from wirewatch.store.urls import normalize_url
 
 __all__ = ["SQLiteStore", "content_hash_of"]
@@ -82,24 +83,6 @@ def content_hash_of(text: str) -> str:
 def _fold(value: object) -> str:
     """SQL ``wirewatch_fold(x)``: case-folded, whitespace collapsed (Unicode-aware, unlike lower())."""
     return " ".join(str(value).casefold().split()) if value is not None else ""
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _timestamp(value: datetime | None) -> float | None:
-    if value is None:
-        return None
-    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).timestamp()
-
-
-def _datetime(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
 
 
 class SQLiteStore:
@@ -170,14 +153,14 @@ class SQLiteStore:
                     article.title,
                     article.text,
                     article.author,
-                    _iso(article.published),
-                    _timestamp(article.published),
+                    iso(article.published),
+                    timestamp(article.published),
                     article.language,
                     article.site_name,
                     article.source,
-                    _iso(article.fetched_at),
+                    iso(article.fetched_at),
                     digest,
-                    _now(),
+                    now_iso(),
                 )
                 marks = ", ".join("?" * len(_ARTICLE_COLUMNS))
                 cursor = conn.execute(
@@ -323,6 +306,11 @@ class SQLiteStore:
             ).fetchall()
         return [_article(r) for r in rows]
 
+    def tracked_quotes(self, story_id: int) -> list[tuple[Quote, list[Appearance]]]:
+        ids = [a.id for a in self.story_articles(story_id) if a.id is not None]
+        with self._guard() as conn:
+            return stories.tracked_quotes(conn, ids)
+
     def story_members(self, limit: int) -> list[StoryMember]:
         with self._guard() as conn:
             rows = conn.execute(
@@ -419,7 +407,7 @@ class SQLiteStore:
         with self._transaction() as conn:
             conn.execute(
                 "UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-                (_now(), delivery_id),
+                (now_iso(), delivery_id),
             )
 
     def delivery_failed(self, delivery_id: int, error: str, *, retry_at: float | None, now: float) -> None:
@@ -524,7 +512,7 @@ class SQLiteStore:
             conn.execute(
                 "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_ts) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (accounts.token_hash(token), user_id, csrf, _now(), expires),
+                (accounts.token_hash(token), user_id, csrf, now_iso(), expires),
             )
 
     def session_user(self, token: str, now: float) -> tuple[User, str] | None:
@@ -545,7 +533,7 @@ class SQLiteStore:
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)",
-                (accounts.token_hash(token), user_id, name, _now()),
+                (accounts.token_hash(token), user_id, name, now_iso()),
             )
 
     def api_token_user(self, token: str) -> User | None:
@@ -560,7 +548,7 @@ class SQLiteStore:
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO replies (story_id, user_id, text, created_at) VALUES (?, ?, ?, ?)",
-                (story_id, user_id, text, _now()),
+                (story_id, user_id, text, now_iso()),
             )
             reply_id = int(cursor.lastrowid or 0)
             found = [r for r in accounts.replies_for_story(conn, story_id, 10_000) if r.id == reply_id]
@@ -581,7 +569,7 @@ class SQLiteStore:
             conn.execute(
                 "INSERT OR IGNORE INTO sources (url, kind, title, every_seconds, added_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (source.url, source.kind.value, source.title, source.every_seconds, _now()),
+                (source.url, source.kind.value, source.title, source.every_seconds, now_iso()),
             )
             row = conn.execute("SELECT * FROM sources WHERE url = ?", (source.url,)).fetchone()
         return _source(row)
@@ -608,7 +596,7 @@ class SQLiteStore:
                 "INSERT INTO http_cache (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
                 "last_modified = excluded.last_modified, updated_at = excluded.updated_at",
-                (url, etag, last_modified, _now()),
+                (url, etag, last_modified, now_iso()),
             )
 
     # -- lifetime ---------------------------------------------------------------------
@@ -640,13 +628,13 @@ def _article(row: sqlite3.Row) -> Article:
         text=row["text"],
         title=row["title"],
         author=row["author"],
-        published=_datetime(row["published"]),
+        published=parse_iso(row["published"]),
         language=row["language"],
         canonical_url=row["canonical_url"],
         site_name=row["site_name"],
         url=row["url"],
         source=row["source"],
-        fetched_at=_datetime(row["fetched_at"]),
+        fetched_at=parse_iso(row["fetched_at"]),
         id=int(row["id"]),
         story_id=row["story_id"],
     )
@@ -659,6 +647,6 @@ def _source(row: sqlite3.Row) -> Source:
         title=row["title"],
         every_seconds=row["every_seconds"],
         id=int(row["id"]),
-        added_at=_datetime(row["added_at"]),
+        added_at=parse_iso(row["added_at"]),
         health=live.source_health(row),
     )

@@ -13,8 +13,10 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from wirewatch.model import Appearance, Article, Duplicate, Story, outlet_of
+from wirewatch.model import Appearance, Article, Duplicate, Quote, Story, outlet_of
 from wirewatch.store.base import NearMatcher, QuoteTracker, StoryLinks
+from wirewatch.store.quotes import quotes_for_article
+from wirewatch.store.times import now_iso, parse_iso
 
 __all__ = [
     "add_duplicate",
@@ -25,6 +27,7 @@ __all__ = [
     "resolve_story",
     "stories_by_ids",
     "story_outlets",
+    "tracked_quotes",
     "write_links",
 ]
 
@@ -34,19 +37,11 @@ TOP_NAMES = 5
 MAX_MERGE_HOPS = 64
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 def _when(article: Article) -> datetime | None:
     when = article.published or article.fetched_at
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when
-
-
-def _datetime(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -77,7 +72,7 @@ def write_links(conn: sqlite3.Connection, article_id: int, article: Article, lin
 
 def _story_for_key(conn: sqlite3.Connection, key: str, title: str | None) -> int:
     conn.execute(
-        "INSERT OR IGNORE INTO stories (key, title, created_at) VALUES (?, ?, ?)", (key, title, _now())
+        "INSERT OR IGNORE INTO stories (key, title, created_at) VALUES (?, ?, ?)", (key, title, now_iso())
     )
     return int(conn.execute("SELECT id FROM stories WHERE key = ?", (key,)).fetchone()[0])
 
@@ -113,10 +108,11 @@ def _merge(conn: sqlite3.Connection, absorbed_key: str, into_key: str) -> None:
     )
     row = conn.execute("SELECT first_seen, last_seen FROM stories WHERE id = ?", (absorbed,)).fetchone()
     for value in row:
-        when = _datetime(value)
+        when = parse_iso(value)
         _widen(conn, into, when)
     conn.execute(
-        "INSERT INTO story_merges (absorbed, into_id, merged_at) VALUES (?, ?, ?)", (absorbed, into, _now())
+        "INSERT INTO story_merges (absorbed, into_id, merged_at) VALUES (?, ?, ?)",
+        (absorbed, into, now_iso()),
     )
 
 
@@ -217,7 +213,7 @@ def add_duplicate(
             article.outlet,
             article.published.isoformat() if article.published else None,
             similarity,
-            _now(),
+            now_iso(),
         ),
     )
     conn.executemany(
@@ -236,7 +232,7 @@ def duplicates_of(conn: sqlite3.Connection, article_id: int) -> list[Duplicate]:
             url=r["url"],
             title=r["title"],
             outlet=r["outlet"],
-            published=_datetime(r["published"]),
+            published=parse_iso(r["published"]),
             similarity=float(r["similarity"]),
         )
         for r in rows
@@ -284,8 +280,8 @@ def stories_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Story]:
             Story(
                 id=int(row["id"]),
                 title=row["title"],
-                first_seen=_datetime(row["first_seen"]),
-                last_seen=_datetime(row["last_seen"]),
+                first_seen=parse_iso(row["first_seen"]),
+                last_seen=parse_iso(row["last_seen"]),
                 article_count=count,
                 outlets=tuple(outlets),
                 people=tuple(people),
@@ -328,8 +324,8 @@ def quote_appearances(conn: sqlite3.Connection, group_id: int) -> list[Appearanc
         if r["id"] in seen:
             continue
         seen.add(r["id"])
-        published = _datetime(r["published"])
-        when = published or _datetime(r["fetched_at"]) or _datetime(r["added_at"])
+        published = parse_iso(r["published"])
+        when = published or parse_iso(r["fetched_at"]) or parse_iso(r["added_at"])
         url = r["canonical_url"] or r["url"]
         out.append(
             (
@@ -342,16 +338,33 @@ def quote_appearances(conn: sqlite3.Connection, group_id: int) -> list[Appearanc
             "SELECT url, outlet, published, seen_at FROM article_duplicates WHERE article_id = ? ORDER BY id",
             (r["id"],),
         ):
-            copy_published = _datetime(d["published"])
+            copy_published = parse_iso(d["published"])
             out.append(
                 (
-                    copy_published or _datetime(d["seen_at"]),
+                    copy_published or parse_iso(d["seen_at"]),
                     d["seen_at"],
                     Appearance(r["id"], d["outlet"], d["url"], copy_published, r["text"]),
                 )
             )
     out.sort(key=lambda item: (_sortable(item[0]), item[1]))
     return [a for _, _, a in out]
+
+
+def tracked_quotes(
+    conn: sqlite3.Connection, article_ids: Sequence[int]
+) -> list[tuple[Quote, list[Appearance]]]:
+    """The tracked quotations of these articles (one per group, in article order), each with
+    its appearances earliest first; the most repeated first."""
+    seen: set[int] = set()
+    out: list[tuple[Quote, list[Appearance]]] = []
+    for article_id in article_ids:
+        for quote in quotes_for_article(conn, article_id):
+            if quote.group_id is None or quote.group_id in seen:
+                continue
+            seen.add(quote.group_id)
+            out.append((quote, quote_appearances(conn, quote.group_id)))
+    out.sort(key=lambda item: -len(item[1]))
+    return out
 
 
 def _sortable(when: datetime | None) -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,9 +23,15 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from wirewatch.alerts.atom import render_feed
-from wirewatch.alerts.unsubscribe import channel_secret, unsubscribe_channel_id, verify_unsubscribe_token
-from wirewatch.alerts.webhook import new_secret
-from wirewatch.errors import QueryError, WirewatchError
+from wirewatch.alerts.channels import (
+    email_channel,
+    feed_channel,
+    feed_url,
+    subscription_json,
+    webhook_channel,
+)
+from wirewatch.alerts.unsubscribe import unsubscribe_channel_id, verify_unsubscribe_token
+from wirewatch.errors import QueryError, UsageError, WirewatchError
 from wirewatch.model import Channel, ChannelKind, Source, SourceKind, Subscription
 from wirewatch.pipeline.live import Runner
 from wirewatch.query import parse_query
@@ -93,6 +98,11 @@ def create_app(  # noqa: PLR0915 - one route each
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     store = runner.store
     stopping = stop or asyncio.Event()
+
+    @app.exception_handler(QueryError)
+    async def query_error(_request: Request, exc: QueryError) -> JSONResponse:
+        """A query that does not parse: 400 with the message pointing at the fault."""
+        return JSONResponse({"detail": str(exc)}, status_code=400)
 
     @app.exception_handler(WirewatchError)
     async def wirewatch_error(_request: Request, exc: WirewatchError) -> JSONResponse:
@@ -179,10 +189,7 @@ def create_app(  # noqa: PLR0915 - one route each
     @app.get("/api/search")
     async def search(q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """Articles matching a query in the search language (as ``wirewatch search``)."""
-        try:
-            hits = store.search(q[:2000], limit=min(max(1, limit), 200), offset=max(0, offset))
-        except QueryError as exc:
-            raise HTTPException(400, str(exc)) from None
+        hits = store.search(q[:2000], limit=min(max(1, limit), 200), offset=max(0, offset))
         return [{**h.article.to_dict(), "snippet": h.snippet, "rank": h.rank} for h in hits]
 
     @app.get("/api/articles/{article_id}")
@@ -212,10 +219,7 @@ def create_app(  # noqa: PLR0915 - one route each
     @app.get("/api/stories")
     async def stories(q: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Stories, latest activity first; with ``q``, those with an article matching it."""
-        try:
-            found = store.list_stories(q[:2000] if q else None, limit=min(max(1, limit), 200))
-        except QueryError as exc:
-            raise HTTPException(400, str(exc)) from None
+        found = store.list_stories(q[:2000] if q else None, limit=min(max(1, limit), 200))
         return [s.to_dict() for s in found]
 
     @app.get("/api/stories/{story_id}")
@@ -297,41 +301,28 @@ def create_app(  # noqa: PLR0915 - one route each
     async def subscribe(request: Request, body: SubscriptionIn) -> dict[str, Any]:
         """Save a query with its channels; the webhook secret is in this answer only."""
         user = api_user(request, write=True)
+        parse_query(body.query)
+        made: list[Channel] = []
         try:
-            parse_query(body.query)
-        except QueryError as exc:
+            if body.webhook:
+                made.append(webhook_channel(body.webhook))
+            if body.email:
+                made.append(email_channel(body.email))
+        except UsageError as exc:
             raise HTTPException(400, str(exc)) from None
-        channels: list[Channel] = []
-        if body.webhook:
-            if not body.webhook.startswith(("http://", "https://")):
-                raise HTTPException(400, "webhook: an http(s) URL is needed")
-            channels.append(Channel(ChannelKind.WEBHOOK, target=body.webhook, secret=new_secret()))
-        if body.email:
-            channels.append(
-                Channel(
-                    ChannelKind.EMAIL,
-                    target=body.email,
-                    secret=channel_secret(),
-                    options={"digest": "immediate"},
-                )
-            )
         if body.feed:
-            channels.append(Channel(ChannelKind.FEED, secret=secrets.token_urlsafe(24)))
-        channels.append(Channel(ChannelKind.STREAM))
+            made.append(feed_channel())
+        made.append(Channel(ChannelKind.STREAM))
         stored = store.add_subscription(
             Subscription(
                 query=body.query,
-                channels=tuple(channels),
+                channels=tuple(made),
                 name=body.name,
                 cap_per_hour=body.cap_per_hour,
                 owner=str(user.id),
             )
         )
-        data = stored.to_dict(reveal=True)
-        for channel, out in zip(stored.channels, data["channels"], strict=True):
-            if channel.kind is ChannelKind.FEED and channel.secret:
-                out["feed_url"] = f"{runner.public_url}/feeds/{channel.secret}.atom"
-        return data
+        return subscription_json(stored, runner.public_url, reveal=True)
 
     @app.delete("/api/subscriptions/{subscription_id}", status_code=204)
     async def unsubscribe(request: Request, subscription_id: int) -> Response:
@@ -350,10 +341,7 @@ def create_app(  # noqa: PLR0915 - one route each
     async def push_subscribe(request: Request, body: PushIn) -> dict[str, Any]:
         """Follow a query on this device (the browser's PushSubscription)."""
         user = api_user(request, write=True)
-        try:
-            parse_query(body.query)
-        except QueryError as exc:
-            raise HTTPException(400, str(exc)) from None
+        parse_query(body.query)
         if not body.subscription.endpoint.startswith(("https://", "http://")):
             raise HTTPException(400, "subscription: the push endpoint must be an http(s) URL")
         target = body.subscription.model_dump_json()
@@ -388,7 +376,7 @@ def create_app(  # noqa: PLR0915 - one route each
         body = render_feed(
             feed_id=sub.id or 0,
             title=f"wirewatch: {sub.name or sub.query}",
-            self_url=f"{runner.public_url}/feeds/{token}.atom",
+            self_url=feed_url(runner.public_url, token),
             entries=payloads,
             updated=sub.created_at or datetime.now(UTC),
         )

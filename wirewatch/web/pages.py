@@ -20,10 +20,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from wirewatch.alerts.unsubscribe import channel_secret
-from wirewatch.alerts.webhook import new_secret
-from wirewatch.errors import QueryError, WirewatchError
-from wirewatch.model import Article, Channel, ChannelKind, Quote, Source, SourceKind, Subscription
+from wirewatch.alerts.channels import email_channel, feed_channel, subscription_json, webhook_channel
+from wirewatch.config import parse_duration
+from wirewatch.errors import QueryError, UsageError, WirewatchError
+from wirewatch.model import Article, Quote, Source, SourceKind, Subscription
 from wirewatch.pipeline.live import Runner
 from wirewatch.query import parse_query
 from wirewatch.sources import parse_opml
@@ -43,7 +43,6 @@ TEMPLATES = Jinja2Templates(directory=str(Path(str(resources.files("wirewatch.we
 ALLOWED_TAGS = {"p", "mark", "a", "span"}
 ALLOWED_ATTRIBUTES = {"mark": {"class", "title"}, "a": {"href"}, "span": {"class"}}
 MAX_REPLY = 4000
-_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def session_of(request: Request, runner: Runner) -> tuple[User | None, str | None]:
@@ -75,17 +74,6 @@ def render_body(article: Article, quotes: list[Quote]) -> Markup:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     clean = nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None)
     return Markup(clean)  # noqa: S704 - escaped above, then sanitised by nh3
-
-
-def _duration(text: str) -> int | None:
-    text = text.strip().lower()
-    if not text:
-        return None
-    unit = text[-1] if text[-1] in _DURATION_UNITS else "s"
-    number = text[:-1] if text[-1] in _DURATION_UNITS else text
-    if not number.isdigit() or int(number) <= 0:
-        raise WirewatchError(f"not a duration: {text!r} (use e.g. 30s, 5m, 2h)")
-    return int(number) * _DURATION_UNITS[unit]
 
 
 def pages_router(runner: Runner, *, demo_email: str | None = None) -> APIRouter:  # noqa: PLR0915
@@ -208,14 +196,7 @@ def pages_router(runner: Runner, *, demo_email: str | None = None) -> APIRouter:
         if story.id != story_id:
             return RedirectResponse(f"/stories/{story.id}", status_code=301)
         articles = store.story_articles(story.id)
-        seen: set[int] = set()
-        tracked = []
-        for article in articles:
-            for quote in store.quotes_for_article(article.id or 0):
-                if quote.group_id is not None and quote.group_id not in seen:
-                    seen.add(quote.group_id)
-                    tracked.append((quote, store.quote_appearances(quote.group_id)))
-        tracked.sort(key=lambda item: -len(item[1]))
+        tracked = store.tracked_quotes(story.id)
         return page(
             request,
             "story.html",
@@ -271,22 +252,19 @@ def pages_router(runner: Runner, *, demo_email: str | None = None) -> APIRouter:
             parse_query(query)
         except QueryError as exc:
             return page(request, "subscriptions.html", 400, subscriptions=[], query=query, error=str(exc))
-        target = target.strip()
-        if channel == "email" and "@" in target and "\n" not in target:
-            made = Channel(
-                ChannelKind.EMAIL, target=target, secret=channel_secret(), options={"digest": "immediate"}
-            )
-        elif channel == "webhook" and target.startswith(("http://", "https://")):
-            made = Channel(ChannelKind.WEBHOOK, target=target, secret=new_secret())
-        elif channel in ("feed", "push"):  # push without JavaScript falls back to a feed
-            made = Channel(ChannelKind.FEED, secret=new_token())
-        else:
-            raise HTTPException(400, "give an email address or an http(s) webhook URL")
+        try:
+            if channel == "email":
+                made = email_channel(target)
+            elif channel == "webhook":
+                made = webhook_channel(target)
+            elif channel in ("feed", "push"):  # push without JavaScript falls back to a feed
+                made = feed_channel()
+            else:
+                raise UsageError(f"unknown channel {channel!r}")
+        except UsageError:
+            raise HTTPException(400, "give an email address or an http(s) webhook URL") from None
         stored = store.add_subscription(Subscription(query=query, channels=(made,), owner=str(user.id)))
-        created = stored.to_dict(reveal=True)
-        for out, chan in zip(created["channels"], stored.channels, strict=True):
-            if chan.kind is ChannelKind.FEED:
-                out["feed_url"] = f"{runner.public_url}/feeds/{chan.secret}.atom"
+        created = subscription_json(stored, runner.public_url, reveal=True)
         return page(
             request,
             "subscriptions.html",
@@ -332,7 +310,7 @@ def pages_router(runner: Runner, *, demo_email: str | None = None) -> APIRouter:
                 request, "sources.html", 400, sources=store.list_sources(), error="an http(s) URL is needed"
             )
         try:
-            seconds = _duration(every)
+            seconds = parse_duration(every) if every.strip() else None
         except WirewatchError as exc:
             return page(request, "sources.html", 400, sources=store.list_sources(), error=str(exc))
         store.add_source(Source(url=url, kind=SourceKind.FEED, every_seconds=seconds))
