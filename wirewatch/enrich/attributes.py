@@ -128,29 +128,36 @@ class AttributeTable:
 
     def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
         """(rule index, match id, start, end) of every match, sorted as the ruler sorts them."""
-        found: set[tuple[int, int, int, int]] = set()
-        table = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist() if len(doc) else []
-        columns: dict[str, list[int]] | None = None
-        n = len(doc)
-        for i, row in enumerate(table):
-            key = (row[0], row[1], row[2], row[3])
-            known = self.known.get(key)
-            if known is None:
-                known = self._sort_out(key)
-            singles, longer = known
-            for index, match_id in singles:
-                found.add((index, match_id, i, i + 1))
-            for index, match_id, specs in longer:
-                if columns is None:
-                    columns = {
-                        k: [r[j] for r in table] for j, k in enumerate(("TAG", "LOWER", "DEP", "IS_SPACE"))
-                    }
+        if not len(doc):
+            return []
+        table = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist()
+        known, sort_out = self.known, self._sort_out
+        per_token = [known.get(key) or sort_out(key) for key in map(tuple, table)]
+        found = [
+            (index, match_id, i, i + 1)
+            for i, (singles, _) in enumerate(per_token)
+            for index, match_id in singles
+        ]
+        starts = [i for i, (_, longer) in enumerate(per_token) if longer]
+        if starts:
+            found.extend(self._longer(table, starts, [per_token[i][1] for i in starts]))
+        found.sort()
+        return found
+
+    def _longer(
+        self, table: list[list[int]], starts: list[int], rules: list[list[_Rule]]
+    ) -> set[tuple[int, int, int, int]]:
+        """The matches of rules over more than one token, from the tokens that may start them."""
+        columns = {k: [r[j] for r in table] for j, k in enumerate(("TAG", "LOWER", "DEP", "IS_SPACE"))}
+        found = set()
+        for i, candidates in zip(starts, rules, strict=True):
+            for index, match_id, specs in candidates:
                 end = i + len(specs)
-                if end <= n and all(
+                if end <= len(table) and all(
                     _fits(columns, i + k, spec, self.strings) for k, spec in enumerate(specs) if k
                 ):
                     found.add((index, match_id, i, end))
-        return sorted(found)
+        return found
 
     def _sort_out(self, key: tuple[int, int, int, int]) -> _Known:
         """A token's one-token matches and the longer rules it may start (its own test passed)."""
@@ -165,15 +172,17 @@ class AttributeTable:
                 singles.append((index, match_id))
         if len(self.known) >= KNOWN:
             self.known.clear()
-        self.known[key] = (singles, longer)
-        return singles, longer
+        known = (list(dict.fromkeys(singles)), longer)
+        self.known[key] = known
+        return known
 
 
 class AttributeWriter:
     """The ruler's ``set_annotations``: POS, MORPH and LEMMA written as arrays, not token by token.
 
-    A match that sets anything else (TAG, DEP) makes the doc go through the ruler's own
-    ``set_annotations``, in order, as before.
+    Matches are applied in the ruler's order (later rules win).  From the first match that
+    sets anything else (TAG or DEP: whitespace tokens, the ruler's last rules), the rest go
+    through the ruler's own ``set_annotations``, in order, after the arrays are written.
     """
 
     def __init__(self, ruler: Any) -> None:
@@ -181,27 +190,35 @@ class AttributeWriter:
 
         self.ruler = ruler
         self.set_annotations = ruler.set_annotations
-        self.columns = {POS: 0, MORPH: 1, LEMMA: 2}
         self.names = ["POS", "MORPH", "LEMMA"]
-        self.plain = [set(attrs) <= set(self.columns) for attrs in ruler.attrs]
+        columns = {POS: 0, MORPH: 1, LEMMA: 2}
+        # per rule: the token it sets (an index into the match) and (column, value) pairs,
+        # or None when it sets something no column holds
+        self.writes: list[tuple[int, tuple[tuple[int, Any], ...]] | None] = [
+            (ruler.indices[i], tuple((columns[a], v) for a, v in attrs.items()))
+            if set(attrs) <= set(columns)
+            else None
+            for i, attrs in enumerate(ruler.attrs)
+        ]
 
     def __call__(self, doc: Any, matches: list[tuple[int, int, int, int]]) -> None:
         if not matches:
             return
-        if not all(self.plain[attr_id] for attr_id, _, _, _ in matches):
-            self.set_annotations(doc, matches)
-            return
-        array = doc.to_array(self.names)
-        attrs, indices, columns = self.ruler.attrs, self.ruler.indices, self.columns
-        for attr_id, _, start, end in matches:
-            index = indices[attr_id]
-            token = (start if index >= 0 else end) + index
-            if not start <= token < end:
-                self.set_annotations(doc, matches)  # the ruler's own error message
-                return
-            for attr, value in attrs[attr_id].items():
-                array[token, columns[attr]] = value
-        doc.from_array(self.names, array)
+        writes = self.writes
+        plain = next((n for n, match in enumerate(matches) if writes[match[0]] is None), len(matches))
+        if plain:
+            array = doc.to_array(self.names)
+            for attr_id, _, start, end in matches[:plain]:
+                index, pairs = writes[attr_id]  # type: ignore[misc]  # plain: not None
+                token = (start if index >= 0 else end) + index
+                if not start <= token < end:
+                    self.set_annotations(doc, matches)  # the ruler's own error message
+                    return
+                for column, value in pairs:
+                    array[token, column] = value
+            doc.from_array(self.names, array)
+        if plain < len(matches):
+            self.set_annotations(doc, matches[plain:])
 
 
 def speed_up_attribute_ruler(nlp: Any) -> None:

@@ -134,10 +134,11 @@ class EntityDecoder:
             entities.append((begin, token + 1, ending))
             begin = -1
         out: list[list[tuple[int, int, int]]] = [[] for _ in docs]
-        ends = starts + np.array(lengths)
+        doc_of = np.repeat(np.arange(len(docs)), lengths).tolist()
+        offsets = starts.tolist()
         for first, end, move in entities:
-            index = int(np.searchsorted(ends, first, side="right"))
-            out[index].append((first - int(starts[index]), end - int(starts[index]), move))
+            index = doc_of[first]
+            out[index].append((first - offsets[index], end - offsets[index], move))
         return out
 
     def _scores(
