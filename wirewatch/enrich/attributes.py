@@ -113,6 +113,36 @@ class AttributeTable:
                     self.on_space.append(entry)
                 else:
                     self.anywhere.append(entry)
+        # A word no rule names, nor matches by pattern, starts the same rules as any other
+        # such word: its key drops the word (0, the empty string's hash), so the few hundred
+        # (tag, dep) pairs of a language are sorted out once, not each new word.
+        self.rule_words = frozenset(w for _, w in self.by_both) | frozenset(self.by_lower)
+        first_tests = [dict(specs[0]).get("LOWER") for _, _, specs in self._entries()]
+        self.word_patterns = [t[1] for t in first_tests if isinstance(t, tuple) and t[0] == "REGEX"]
+        self.words_shared = not any(
+            isinstance(t, tuple) and t[0] == "NOT_IN" for t in first_tests
+        ) and not any(p.search("") for p in self.word_patterns)
+        self.own_key: dict[int, bool] = {}
+
+    def _entries(self) -> list[_Rule]:
+        buckets = [
+            *self.by_both.values(),
+            *self.by_tag.values(),
+            *self.by_lower.values(),
+            *self.by_dep.values(),
+        ]
+        return [entry for bucket in buckets for entry in bucket] + self.on_space + self.anywhere
+
+    def _own_key(self, word: int) -> bool:
+        """Whether rules look at this word (by name or pattern): then it keys its own entry."""
+        own = self.own_key.get(word)
+        if own is None:
+            text = self.strings[word]
+            own = word in self.rule_words or any(p.search(text) for p in self.word_patterns)
+            if len(self.own_key) >= KNOWN:
+                self.own_key.clear()
+            self.own_key[word] = own
+        return own
 
     def candidates(self, tag: int, word: int, dep: int, space: int) -> list[_Rule]:
         """The rules a token with these values may start (sorted out and remembered by ``match``)."""
@@ -132,7 +162,17 @@ class AttributeTable:
             return []
         table = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist()
         known, sort_out = self.known, self._sort_out
-        per_token = [known.get(key) or sort_out(key) for key in map(tuple, table)]
+        if self.words_shared:
+            own_key, sort_word = self.own_key, self._own_key
+            own = {
+                w
+                for w in {row[1] for row in table}
+                if own_key.get(w, False) or (w not in own_key and sort_word(w))
+            }
+            keys = [(tag, word if word in own else 0, dep, space) for tag, word, dep, space in table]
+        else:
+            keys = [(tag, word, dep, space) for tag, word, dep, space in table]
+        per_token = [known.get(key) or sort_out(key) for key in keys]
         found = [
             (index, match_id, i, i + 1)
             for i, (singles, _) in enumerate(per_token)

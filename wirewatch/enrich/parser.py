@@ -78,12 +78,17 @@ class ParseDecoder:
         if todo:
             table = self._table([d for d in docs if len(d)])
             # row of (token, feature) in the table, feature-major: token -1 is the padding
-            offsets = np.arange(self.n_feats)[:, None] + self.n_feats
-            while todo:
-                ids = self._token_ids(self._ids_of, todo)
-                rows = ids.T * self.n_feats + offsets
-                scores = self._scores(table.take(rows, axis=0))
-                todo = parser.transition_states(todo, scores)
+            n_feats = self.n_feats
+            offsets = np.arange(n_feats)[:, None] + n_feats
+            token_ids, ids_of, scores, transition = (
+                self._token_ids,
+                self._ids_of,
+                self._scores,
+                parser.transition_states,
+            )
+            while todo:  # a few hundred steps an article: locals, one call each
+                rows = token_ids(ids_of, todo).T * n_feats + offsets
+                todo = transition(todo, scores(table.take(rows, axis=0)))
         parser.set_annotations(docs, states)
 
     def _table(self, docs: Sequence[Any]) -> NDArray[np.float32]:
