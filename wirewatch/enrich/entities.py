@@ -111,7 +111,7 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
     paragraphs = []
     for para in parsed.paragraphs:
         doc = para.doc
-        mask = quoted_mask(doc.text)
+        mask = quoted_mask(parsed.text[para.start : para.end])  # doc.text would rebuild it token by token
         sent_index: list[int] = []  # token -> sentence in the article
         starts = sentence_starts(doc)
         for n, (first, end) in enumerate(zip(starts, [*starts[1:], len(doc)], strict=True)):

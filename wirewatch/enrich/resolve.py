@@ -75,7 +75,7 @@ class _Article:
         self.mentions = mentions
         self.people = [m for m in self.mentions if m.kind == EntityKind.PERSON]
         self.gender: dict[str, str] = {m.cluster: m.gender for m in self.people if m.gender}
-        self.masks = [quoted_mask(p.doc.text) for p in parsed.paragraphs]
+        self.masks = [quoted_mask(parsed.text[p.start : p.end]) for p in parsed.paragraphs]
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
         for para in parsed.paragraphs:
             self.sentence_starts.extend(para.start + para.doc[i].idx for i in sentence_starts(para.doc))
