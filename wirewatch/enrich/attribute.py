@@ -1,27 +1,25 @@
 """Speaker mentions and reported clauses, read off spaCy's dependency parse.
 
-Everything here works on one paragraph's ``Doc`` and returns token index ranges
-``[start, end)`` into it; ``quotes.py`` turns them into character spans.
+Everything here works on one paragraph's ``Columns`` (tokens by index, see ``columns.py``)
+and returns token index ranges ``[start, end)`` into it; ``quotes.py`` turns them into
+character spans.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from wirewatch.enrich.columns import Columns, ids
 from wirewatch.enrich.cues import cue_class, cue_forms, inflections
-from wirewatch.enrich.nlp import token_positions
 
 __all__ = ["Cue", "find_cues", "speaker_by_order", "speaker_tokens", "trim_mention"]
-
-Token = Any  # spacy.tokens.Token
-Doc = Any  # spacy.tokens.Doc
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 # Dependents of a subject's head that are not part of the mention itself.
 _CUT = frozenset(("relcl", "appos", "acl", "punct", "advcl", "parataxis", "cc", "conj", "prep", "npadvmod"))
 _CLIMB = frozenset(("conj", "advcl", "xcomp", "pcomp", "prep", "acl", "advmod"))
 _RELATIVE = frozenset(("who", "which", "that", "whom"))
+_EMPTY_SUBJECTS = frozenset(("there", "this", "that", "what"))  # "that is what he said": no speaker
 # Verbs whose object is what they said about someone: "praised Christie's leadership".
 _EVALUATIVE_FORMS = frozenset(
     form
@@ -55,6 +53,8 @@ _SIDE_CLAUSE = frozenset(
 _OBJECTS = frozenset(("dobj", "oprd", "xcomp", "dative", "attr"))
 _ABOUT = frozenset(("of", "about", "as", "for", "on", "over", "against", "that"))
 _PUNCT_EDGE = set(" ,;:—–-\n\t")
+_MENTION_OPENERS = frozenset(_PUNCT_EDGE | {"\u201c", "\u201d", '"'})  # dropped from a mention's start
+_MENTION_CLOSERS = frozenset(_MENTION_OPENERS | {"'s", "’s"})  # and from its end
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,61 +76,61 @@ class Cue:
         return self.start
 
 
-def trim_mention(token: Token) -> tuple[int, int]:
+def trim_mention(cols: Columns, token: int) -> tuple[int, int]:
     """The mention headed by ``token``: its modifiers, without clauses, appositions or lists.
 
     "Stoltenberg, who spoke in advance…" → "Stoltenberg"; "John Smith, a doctor" → "John
     Smith"; "the head of the agency" keeps its "of" phrase.
     """
-    lo = hi = token.i
-    for child in token.lefts:
-        if child.dep_ not in _CUT:
-            lo = min(lo, child.left_edge.i)
-    for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of" and child.i == hi + 1:
-            hi = max(hi, child.right_edge.i)
-        elif child.dep_ in ("compound", "flat", "nummod") and child.i == hi + 1:
-            hi = child.right_edge.i
-        elif child.dep_ in _CUT or child.dep_ not in ("compound", "flat"):
+    lo = hi = token
+    for child in cols.lefts(token):
+        if cols.dep_(child) not in _CUT:
+            lo = min(lo, cols.left_edge(child))
+    for child in cols.rights(token):
+        if cols.dep_(child) == "prep" and cols.word(child) == "of" and child == hi + 1:
+            hi = max(hi, cols.right_edge(child))
+        elif cols.dep_(child) in ("compound", "flat", "nummod") and child == hi + 1:
+            hi = cols.right_edge(child)
+        elif cols.dep_(child) in _CUT or cols.dep_(child) not in ("compound", "flat"):
             break
-    doc = token.doc
-    while lo < hi and doc[lo].text in _PUNCT_EDGE | {"\u201c", "\u201d", '"'}:
+    while lo < hi and cols.token_text(lo) in _MENTION_OPENERS:
         lo += 1
-    while hi > lo and doc[hi].text in _PUNCT_EDGE | {"\u201c", "\u201d", '"', "'s", "’s"}:
+    while hi > lo and cols.token_text(hi) in _MENTION_CLOSERS:
         hi -= 1
     return lo, hi + 1
 
 
-def speaker_tokens(verb: Token) -> tuple[int, int] | None:
+def speaker_tokens(cols: Columns, verb: int) -> tuple[int, int] | None:
     """The subject mention of a cue verb, climbing through "…, adding", "and said", passives.
 
     Falls back to the noun phrase right after the verb in inverted attributions
     ("…," said Edward Leamer, an economist), which the parser often misreads.
     """
+    head = cols.head
     node = verb
     for _ in range(4):
-        for child in node.children:
-            if child.dep_ in _SUBJECTS:
-                if child.lower_ in _RELATIVE and node.dep_ == "relcl":
-                    return trim_mention(node.head)
-                if child.tag_ in ("WP", "WDT", "EX") or child.lower_ in ("there", "this", "that", "what"):
+        for child in cols.children(node):
+            if cols.dep_(child) in _SUBJECTS:
+                if cols.word(child) in _RELATIVE and cols.dep_(node) == "relcl":
+                    return trim_mention(cols, head[node])
+                if cols.tag_(child) in ("WP", "WDT", "EX") or cols.word(child) in _EMPTY_SUBJECTS:
                     return None
-                return trim_mention(child)
+                return trim_mention(cols, child)
         if (
-            node.dep_ in ("relcl", "acl")
-            and node.tag_ in ("VBD", "VBZ")
-            and node.head.pos_ in ("PROPN", "NOUN")
+            cols.dep_(node) in ("relcl", "acl")
+            and cols.tag_(node) in ("VBD", "VBZ")
+            and cols.pos_(head[node]) in ("PROPN", "NOUN")
         ):
-            return trim_mention(node.head)
-        if node.dep_ not in _CLIMB or node.head is node:
+            return trim_mention(cols, head[node])
+        if cols.dep_(node) not in _CLIMB or head[node] == node:
             break
-        node = node.head
-    return speaker_by_order(verb)
+        node = head[node]
+    return speaker_by_order(cols, verb)
 
 
-def speaker_by_order(verb: Token) -> tuple[int, int] | None:
+def speaker_by_order(cols: Columns, verb: int) -> tuple[int, int] | None:
     """The speaker by word order alone, for when the parse gives none or one inside a quotation."""
-    return _inverted_subject(verb) or _preverbal_subject(verb)
+    return _inverted_subject(cols, verb) or _preverbal_subject(cols, verb)
 
 
 _OPENERS = frozenset(("”", '"', "’", "'", "»", ":", ",", "—", "--", "-"))
@@ -148,181 +148,187 @@ _BOUNDARY = frozenset(("“", "”", '"', ":", ";", "(", ")", "—", "--"))
 _MAX_SUBJECT = 25  # tokens between a closing quotation mark and the verb
 
 
-def _preverbal_subject(verb: Token) -> tuple[int, int] | None:
+def _preverbal_subject(cols: Columns, verb: int) -> tuple[int, int] | None:
     """ "…" Gene Sperling, a top adviser, said: the first noun phrase between the quote and the verb.
 
     The parser often hangs such a subject on the quotation; the word order does not lie.
     """
-    doc = verb.doc
-    lo = verb.i
-    while lo > verb.sent.start and doc[lo - 1].text not in _BOUNDARY and verb.i - lo < _MAX_SUBJECT:
+    sent_start = cols.sentence(verb)[0]
+    lo = verb
+    while lo > sent_start and cols.token_text(lo - 1) not in _BOUNDARY and verb - lo < _MAX_SUBJECT:
         lo -= 1
-    if lo == verb.i or verb.i - lo >= _MAX_SUBJECT:
+    if lo == verb or verb - lo >= _MAX_SUBJECT:
         return None
-    if doc[lo].pos_ == "ADP":  # "In a statement to the Observer, her adviser said"
-        comma = next((t.i for t in doc[lo : verb.i] if t.text == ","), None)
+    if cols.pos_(lo) == "ADP":  # "In a statement to the Observer, her adviser said"
+        comma = next((k for k in range(lo, verb) if cols.token_text(k) == ","), None)
         if comma is None:
             return None
         lo = comma + 1
     j = lo
-    while j < verb.i and doc[j].pos_ in ("DET", "ADJ", "PRON") and doc[j].lower_ not in _PERSONAL:
+    while j < verb and cols.pos_(j) in ("DET", "ADJ", "PRON") and cols.word(j) not in _PERSONAL:
         j += 1
-    if j < verb.i and doc[j].lower_ in _PERSONAL and j == lo:
+    if j < verb and cols.word(j) in _PERSONAL and j == lo:
         return j, j + 1
     end = j
-    while end < verb.i and (doc[end].pos_ in ("PROPN", "NOUN") or doc[end].tag_ == "NNP"):
+    while end < verb and (cols.pos_(end) in ("PROPN", "NOUN") or cols.tag_(end) == "NNP"):
         end += 1
     return (lo, end) if end > j else None
 
 
-def _inverted_subject(verb: Token) -> tuple[int, int] | None:
+def _inverted_subject(cols: Columns, verb: int) -> tuple[int, int] | None:
     """ "…," said the secretary general / Continued Stone: the noun phrase after the verb."""
-    doc = verb.doc
-    before = doc[verb.i - 1] if verb.i > verb.sent.start else None
-    if before is not None and before.text not in _OPENERS and before.lower_ not in ("also", "then"):
+    if (
+        verb > cols.sentence(verb)[0]
+        and cols.token_text(verb - 1) not in _OPENERS
+        and cols.word(verb - 1) not in ("also", "then")
+    ):
         return None  # "Flynn, an adviser, said Thursday": not inverted
-    j = verb.i + 1
-    if j < len(doc) and doc[j].lower_ in _PERSONAL:
+    j = verb + 1
+    if j < len(cols) and cols.word(j) in _PERSONAL:
         return j, j + 1
     last = -1
-    while j < len(doc) and doc[j].pos_ in _NOMINAL and not doc[j].is_punct:
-        if doc[j].pos_ in ("PROPN", "NOUN"):
+    while j < len(cols) and cols.pos_(j) in _NOMINAL and not cols.is_punct[j]:
+        if cols.pos_(j) in ("PROPN", "NOUN"):
             last = j
         j += 1
-    if last <= verb.i or doc[verb.i + 1].lower_ in _TIME_WORDS:
+    if last <= verb or cols.word(verb + 1) in _TIME_WORDS:
         return None
-    return verb.i + 1, last + 1
+    return verb + 1, last + 1
 
 
-def _content_of(verb: Token) -> tuple[int, int] | None:
+def _content_of(cols: Columns, verb: int) -> tuple[int, int] | None:
     """The reported clause of a speech verb: its clausal complement, or the clause it interrupts."""
-    for child in verb.children:
-        if child.dep_ == "ccomp":
-            return _cut_tail(verb.doc, _edges(child, child), verb.i)
-    objects = [c for c in verb.rights if c.dep_ in _OBJECTS or (c.dep_ == "prep" and c.lower_ in _ABOUT)]
-    if verb.lower_ not in _EVALUATIVE_FORMS:
-        objects = [c for c in objects if c.dep_ == "prep" and c.lower_ in ("of", "about")]
+    head = cols.head
+    for child in cols.children(verb):
+        if cols.dep_(child) == "ccomp":
+            return _cut_tail(cols, _trim(cols, cols.left_edge(child), cols.right_edge(child) + 1), verb)
+    objects = [
+        c
+        for c in cols.rights(verb)
+        if cols.dep_(c) in _OBJECTS or (cols.dep_(c) == "prep" and cols.word(c) in _ABOUT)
+    ]
+    if cols.word(verb) not in _EVALUATIVE_FORMS:
+        objects = [c for c in objects if cols.dep_(c) == "prep" and cols.word(c) in ("of", "about")]
     if objects:  # "praised Christie's leadership", "calling him a loser", "said of waterboarding"
         first, last = objects[0], objects[-1]
-        lo = first.i + 1 if first.dep_ == "prep" and len(objects) == 1 else first.left_edge.i
-        return _trim(verb.doc, lo, last.right_edge.i + 1)
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
-        return _trim(verb.doc, verb.head.left_edge.i, verb.left_edge.i)
-    if verb.dep_ == "parataxis":  # "X said" hung on the clause after it
-        return _cut_tail(verb.doc, _trim(verb.doc, verb.right_edge.i + 1, verb.head.right_edge.i + 1), verb.i)
+        lo = first + 1 if cols.dep_(first) == "prep" and len(objects) == 1 else cols.left_edge(first)
+        return _trim(cols, lo, cols.right_edge(last) + 1)
+    if cols.dep_(verb) == "parataxis" and head[verb] < verb:
+        return _trim(cols, cols.left_edge(head[verb]), cols.left_edge(verb))
+    if cols.dep_(verb) == "parataxis":  # "X said" hung on the clause after it
+        return _cut_tail(cols, _trim(cols, cols.right_edge(verb) + 1, cols.right_edge(head[verb]) + 1), verb)
     return None
 
 
-def _cut_tail(doc: Doc, span: tuple[int, int] | None, verb: int) -> tuple[int, int] | None:
+def _cut_tail(cols: Columns, span: tuple[int, int] | None, verb: int) -> tuple[int, int] | None:
     """A reported clause without the side clause after it: '…NDAs, though she did not…'."""
     if span is None:
         return span
     lo, hi = span
     for k in range(max(lo + 2, verb + 1), hi - 1):
-        nxt = doc[k + 1]
-        if doc[k].text == "," and (nxt.lower_ in _SIDE_CLAUSE or (nxt.tag_ == "VBG" and nxt.dep_ == "advcl")):
-            return _trim(doc, lo, k)
+        if cols.token_text(k) == "," and (
+            cols.word(k + 1) in _SIDE_CLAUSE or (cols.tag_(k + 1) == "VBG" and cols.dep_(k + 1) == "advcl")
+        ):
+            return _trim(cols, lo, k)
     return span
 
 
-def _directive_content(verb: Token) -> tuple[int, int] | None:
+def _directive_content(cols: Columns, verb: int) -> tuple[int, int] | None:
     """ "called on Y to Z", "urged Y to Z": the object and its infinitive."""
-    xcomp = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp")), None)
+    xcomp = next((c for c in cols.children(verb) if cols.dep_(c) in ("xcomp", "ccomp")), None)
     if xcomp is None:
         return None
-    obj = next((c for c in verb.children if c.dep_ in ("dobj", "prep") and c.i < xcomp.i), None)
-    start = obj.left_edge.i if obj is not None else xcomp.left_edge.i
-    if obj is not None and obj.dep_ == "prep":
-        start = obj.i + 1
-    return _trim(verb.doc, start, xcomp.right_edge.i + 1)
+    obj = next((c for c in cols.children(verb) if cols.dep_(c) in ("dobj", "prep") and c < xcomp), None)
+    start = cols.left_edge(obj) if obj is not None else cols.left_edge(xcomp)
+    if obj is not None and cols.dep_(obj) == "prep":
+        start = obj + 1
+    return _trim(cols, start, cols.right_edge(xcomp) + 1)
 
 
-def _edges(first: Token, last: Token) -> tuple[int, int] | None:
-    return _trim(first.doc, first.left_edge.i, last.right_edge.i + 1)
-
-
-def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
-    while lo < hi and ((doc[lo].is_punct and doc[lo].text not in "“\"'‘«") or doc[lo].is_space):
+def _trim(cols: Columns, lo: int, hi: int) -> tuple[int, int] | None:
+    while lo < hi and ((cols.is_punct[lo] and cols.token_text(lo) not in "“\"'‘«") or cols.is_space[lo]):
         lo += 1
-    while hi > lo and (doc[hi - 1].is_space or doc[hi - 1].text in ",;:—–-"):
+    while hi > lo and (cols.is_space[hi - 1] or cols.token_text(hi - 1) in ",;:—–-"):
         hi -= 1
     return (lo, hi) if hi > lo else None
 
 
-def _according(doc: Doc, i: int) -> Cue | None:
+def _according(cols: Columns, i: int) -> Cue | None:
     """ "according to X, CLAUSE" or "CLAUSE, according to X"."""
-    token = doc[i]
-    if i + 1 >= len(doc) or doc[i + 1].lower_ != "to":
+    if i + 1 >= len(cols) or cols.word(i + 1) != "to":
         return None
-    to = doc[i + 1]
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-    speaker = trim_mention(pobj) if pobj is not None else None
-    phrase_lo, phrase_hi = i, (to.right_edge.i + 1 if pobj is not None else i + 2)
-    sent = token.sent
-    head = _trim(doc, sent.start, phrase_lo)
-    tail = _trim(doc, phrase_hi, sent.end)
-    if tail is not None and all(t.is_punct or t.is_space for t in doc[tail[0] : tail[1]]):
+    to = i + 1
+    pobj = next((c for c in cols.children(to) if cols.dep_(c) == "pobj"), None)
+    speaker = trim_mention(cols, pobj) if pobj is not None else None
+    phrase_lo, phrase_hi = i, (cols.right_edge(to) + 1 if pobj is not None else i + 2)
+    sent_start, sent_end = cols.sentence(i)
+    head = _trim(cols, sent_start, phrase_lo)
+    tail = _trim(cols, phrase_hi, sent_end)
+    if tail is not None and all(cols.is_punct[k] or cols.is_space[k] for k in range(*tail)):
         tail = None
     # "The attack, according to X, killed 12": the clause runs round the phrase
     content = (head[0], tail[1]) if head and tail else head or tail
     return Cue(i, i + 2, "according", speaker, content)
 
 
-def find_cues(doc: Doc) -> list[Cue]:
+def find_cues(cols: Columns) -> list[Cue]:
     """Every cue in a paragraph with its speaker mention and reported content (token ranges)."""
     cues: list[Cue] = []
-    for i in token_positions(doc, _CUE_WORDS):
-        token = doc[i]
-        lower = token.lower_
+    for i in cols.positions(ids(_CUE_WORDS)):
+        lower = cols.word(i)
         if lower == "according":
-            cue = _according(doc, token.i)
+            cue = _according(cols, i)
             if cue is not None:
                 cues.append(cue)
             continue
-        if token.pos_ not in ("VERB", "AUX") and token.tag_[:2] != "VB":
+        if cols.pos_(i) not in ("VERB", "AUX") and cols.tag_(i)[:2] != "VB":
             continue
         kind = cue_class(lower)
         if kind is None:
             continue
-        speaker = speaker_tokens(token)
-        if kind == "directive" or (lower.startswith("call") and _has_on(token)):
-            content = _directive_content(token)
-            end = token.i + 1
-            if lower.startswith("call") and _has_on(token):
-                end = token.i + 2
+        speaker = speaker_tokens(cols, i)
+        if kind == "directive" or (lower.startswith("call") and _has_on(cols, i)):
+            content = _directive_content(cols, i)
+            end = i + 1
+            if lower.startswith("call") and _has_on(cols, i):
+                end = i + 2
             if content is not None:
-                cues.append(Cue(token.i, end, "directive", speaker, content))
+                cues.append(Cue(i, end, "directive", speaker, content))
                 continue
             if kind == "directive":
-                cues.append(Cue(token.i, end, "directive", speaker, None))
+                cues.append(Cue(i, end, "directive", speaker, None))
                 continue
-        pieces = _parenthetical(token, speaker) if kind == "speech" else None
+        pieces = _parenthetical(cols, i, speaker) if kind == "speech" else None
         if pieces is not None:  # "The solution, the partner told them, was simple": two fragments
-            cues.extend(Cue(token.i, token.i + 1, kind, speaker, piece) for piece in pieces)
+            cues.extend(Cue(i, i + 1, kind, speaker, piece) for piece in pieces)
             continue
-        cues.append(Cue(token.i, token.i + 1, kind, speaker, _content_of(token)))
+        cues.append(Cue(i, i + 1, kind, speaker, _content_of(cols, i)))
     return cues
 
 
 _CUE_WORDS = frozenset((*cue_forms(), "according"))
 
 
-def _parenthetical(verb: Token, speaker: tuple[int, int] | None) -> list[tuple[int, int]] | None:
+def _parenthetical(cols: Columns, verb: int, speaker: tuple[int, int] | None) -> list[tuple[int, int]] | None:
     """The clause around an attribution set off by commas: "X, SPEAKER said, Y" → X and Y."""
-    if speaker is None or any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+    if speaker is None or any(cols.dep_(c) == "ccomp" and c > verb for c in cols.children(verb)):
         return None
-    doc, sent = verb.doc, verb.sent
-    lo, hi = min(speaker[0], verb.i), max(speaker[1], verb.i + 1)
-    while hi < sent.end and doc[hi].text != "," and hi - verb.i <= 3 and not doc[hi].is_punct:
+    sent_start, sent_end = cols.sentence(verb)
+    lo, hi = min(speaker[0], verb), max(speaker[1], verb + 1)
+    while hi < sent_end and cols.token_text(hi) != "," and hi - verb <= 3 and not cols.is_punct[hi]:
         hi += 1  # "the partner told them,"
-    if lo - 1 <= sent.start or hi >= sent.end - 1 or doc[lo - 1].text != "," or doc[hi].text != ",":
+    if (
+        lo - 1 <= sent_start
+        or hi >= sent_end - 1
+        or cols.token_text(lo - 1) != ","
+        or cols.token_text(hi) != ","
+    ):
         return None
-    before, after = _trim(doc, sent.start, lo - 1), _trim(doc, hi + 1, sent.end)
-    if before is None or after is None or all(t.is_punct for t in doc[after[0] : after[1]]):
+    before, after = _trim(cols, sent_start, lo - 1), _trim(cols, hi + 1, sent_end)
+    if before is None or after is None or all(cols.is_punct[k] for k in range(*after)):
         return None
     return [before, after]
 
 
-def _has_on(token: Token) -> bool:
-    nxt = token.i + 1
-    return nxt < len(token.doc) and token.doc[nxt].lower_ in ("on", "for")
+def _has_on(cols: Columns, token: int) -> bool:
+    return token + 1 < len(cols) and cols.word(token + 1) in ("on", "for")

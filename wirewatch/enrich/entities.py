@@ -14,6 +14,7 @@ role words a person was introduced with ("NATO Secretary General Jens Stoltenber
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -111,7 +112,7 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
     paragraphs = []
     for para in parsed.paragraphs:
         doc = para.doc
-        mask = quoted_mask(doc.text)
+        mask = quoted_mask(parsed.text[para.start : para.end])  # doc.text would rebuild it token by token
         sent_index: list[int] = []  # token -> sentence in the article
         starts = sentence_starts(doc)
         for n, (first, end) in enumerate(zip(starts, [*starts[1:], len(doc)], strict=True)):
@@ -154,49 +155,72 @@ def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
             taken.update(range(ent.start, ent.end))
     # Lone capitalised words spelling a known person's surname, whatever NER said.
     surnames = {m.name.split()[-1] for m in mentions if m.kind == EntityKind.PERSON and " " in m.name}
+    lone_non_person = {m.span[0] for m in mentions if m.kind != EntityKind.PERSON and " " not in m.name}
+    by_start = {m.span[0]: m for m in mentions}  # names never share a first character
     for start, doc, mask, sent_index, taken in paragraphs:
         for i in token_positions(doc, frozenset(surnames), lower=False) if surnames else ():
             tok = doc[i]
-            if tok.text in surnames and (tok.i not in taken or _single_non_person(mentions, start + tok.idx)):
-                mentions = [m for m in mentions if m.span[0] != start + tok.idx]
-                mentions.append(
-                    NameMention(
-                        name=tok.text,
-                        span=(start + tok.idx, start + tok.idx + len(tok.text)),
-                        kind=EntityKind.PERSON,
-                        sentence=sent_index[tok.i],
-                        subject=tok.dep_ in SUBJECT_DEPS,
-                        quoted=mask[tok.idx],
-                    )
+            if tok.text in surnames and (tok.i not in taken or start + tok.idx in lone_non_person):
+                by_start[start + tok.idx] = NameMention(
+                    name=tok.text,
+                    span=(start + tok.idx, start + tok.idx + len(tok.text)),
+                    kind=EntityKind.PERSON,
+                    sentence=sent_index[tok.i],
+                    subject=tok.dep_ in SUBJECT_DEPS,
+                    quoted=mask[tok.idx],
                 )
-    mentions.sort(key=lambda m: m.span)
-    return _cluster_people(mentions)
+    return _cluster_people(sorted(by_start.values(), key=lambda m: m.span))
 
 
-def _single_non_person(mentions: list[NameMention], start: int) -> bool:
-    return any(m.span[0] == start and m.kind != EntityKind.PERSON and " " not in m.name for m in mentions)
+class _Cluster:
+    """The mentions taken for one person, with what a newcomer is checked against."""
+
+    def __init__(self, first: NameMention) -> None:
+        self.members = [first]
+        self.names = {first.name}  # same_person is checked once per distinct name
+        self.genders = {first.gender}
+        self.spans = [first.span]  # sorted
+
+    def add(self, mention: NameMention) -> None:
+        self.members.append(mention)
+        self.names.add(mention.name)
+        self.genders.add(mention.gender)
+        bisect.insort(self.spans, mention.span)
+
+    def last_before(self, span: Span) -> Span | None:
+        i = bisect.bisect_left(self.spans, span)
+        return self.spans[i - 1] if i else None
 
 
 def _cluster_people(mentions: list[NameMention]) -> list[NameMention]:
     """Give each person mention its cluster: fuller names first, then lone surnames."""
     people = [m for m in mentions if m.kind == EntityKind.PERSON]
-    clusters: list[list[NameMention]] = []
-    for m in sorted(people, key=lambda m: -len(person_key(m.name).split())):
-        candidates = [c for c in clusters if all(same_person(m.name, o.name) for o in c)]
-        candidates = [c for c in candidates if _gender_ok(m.gender, c)]
+    known: dict[tuple[str, str], bool] = {}  # an article repeats a handful of names
+
+    def same(a: str, b: str) -> bool:
+        if (a, b) not in known:
+            known[a, b] = same_person(a, b)
+        return known[a, b]
+
+    lengths = {m.name: len(person_key(m.name).split()) for m in people}
+    clusters: list[_Cluster] = []
+    for m in sorted(people, key=lambda m: -lengths[m.name]):
+        candidates = [
+            c
+            for c in clusters
+            if all(same(m.name, name) for name in c.names) and _gender_ok(m.gender, c.genders)
+        ]
         if not candidates:
-            clusters.append([m])
+            clusters.append(_Cluster(m))
             continue
-        before = [c for c in candidates if any(o.span < m.span for o in c)]
-        best = (
-            max(before, key=lambda c: max(o.span for o in c if o.span < m.span)) if before else candidates[0]
-        )
-        best.append(m)
+        before = [(last, c) for c in candidates if (last := c.last_before(m.span)) is not None]
+        best = max(before, key=lambda pair: pair[0])[1] if before else candidates[0]
+        best.add(m)
     names = {}
     for c in clusters:
-        canonical = canonical_name(o.name for o in c) or c[0].name
-        gender = next((o.gender for o in c if o.gender), None)
-        for o in c:
+        canonical = canonical_name(o.name for o in c.members) or c.members[0].name
+        gender = next((o.gender for o in c.members if o.gender), None)
+        for o in c.members:
             names[o.span] = (canonical, gender)
     return [
         replace(m, cluster=names[m.span][0], gender=m.gender or names[m.span][1]) if m.span in names else m
@@ -204,8 +228,8 @@ def _cluster_people(mentions: list[NameMention]) -> list[NameMention]:
     ]
 
 
-def _gender_ok(gender: str | None, cluster: list[NameMention]) -> bool:
-    return gender is None or all(o.gender in (None, gender) for o in cluster)
+def _gender_ok(gender: str | None, genders: set[str | None]) -> bool:
+    return gender is None or genders <= {None, gender}
 
 
 def find_entities(parsed: ParsedText, mentions: list[NameMention] | None = None) -> list[Entity]:

@@ -24,6 +24,10 @@ _OPEN_BEFORE = set(" \t\n([{—–-/:;“‘\"'«")
 _DECADE = re.compile(r"['‘’]\d\ds\b")  # the '90s
 _ELISION = re.compile(r"['‘’](?:tis|twas|em|cause|til|n)\b", re.IGNORECASE)  # 'em, rock 'n' roll
 _MAX_SINGLE = 400  # a single-quoted quotation longer than this is more likely a misread
+# The characters each scan stops at: the regex engine skips the rest of the text for us.
+_DOUBLE_MARK = re.compile(f'[{DOUBLE_OPEN}{DOUBLE_CLOSE}"]')
+_SINGLE_OPENER = re.compile(f"[{SINGLE_OPEN}']")
+_SINGLE_CLOSER = re.compile(f"[{SINGLE_CLOSE}']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +64,8 @@ def _double_marks(text: str, start: int, end: int) -> list[tuple[int, int, bool]
     """(open index, close index or -1, closed) of double-quoted stretches in one paragraph."""
     out: list[tuple[int, int, bool]] = []
     open_at = -1
-    for i in range(start, end):
+    for mark in _DOUBLE_MARK.finditer(text, start, end):
+        i = mark.start()
         ch = text[i]
         if ch in DOUBLE_OPEN or (ch == '"' and open_at < 0 and _opens(text, i)):
             if open_at >= 0 and ch in DOUBLE_OPEN:
@@ -79,21 +84,21 @@ def _single_marks(text: str, start: int, end: int, taken: list[tuple[int, int]])
     """Single-quoted stretches in one paragraph that lie outside every double-quoted one."""
     out: list[tuple[int, int]] = []
     i = start
-    while i < end:
+    while (opener := _SINGLE_OPENER.search(text, i, end)) is not None:
+        i = opener.start()
         ch = text[i]
         if ch in SINGLE_OPEN or (ch == "'" and _opens(text, i)):
             if _DECADE.match(text, i) or _ELISION.match(text, i) or any(s <= i < e for s, e in taken):
                 i += 1
                 continue
-            j = i + 1
-            limit = min(end, i + _MAX_SINGLE)
-            close = -1
-            while j < limit:
-                c = text[j]
-                if c in "’'›" and _closes(text, j) and not _possessive(text, j):
-                    close = j
-                    break
-                j += 1
+            close = next(
+                (
+                    m.start()
+                    for m in _SINGLE_CLOSER.finditer(text, i + 1, min(end, i + _MAX_SINGLE))
+                    if _closes(text, m.start()) and not _possessive(text, m.start())
+                ),
+                -1,
+            )
             if close > i + 1 and not any(s < close + 1 and i < e for s, e in taken):
                 out.append((i, close + 1))
                 i = close + 1

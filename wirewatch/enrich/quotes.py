@@ -25,10 +25,11 @@ import re
 from dataclasses import dataclass, replace
 
 from wirewatch.enrich.attribute import Cue, find_cues, speaker_by_order, speaker_tokens
+from wirewatch.enrich.columns import Columns, read_columns
 from wirewatch.enrich.cues import cue_class
 from wirewatch.enrich.entities import NameMention
 from wirewatch.enrich.marks import MarkSpan, find_marks
-from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text, sentence_starts
+from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text
 from wirewatch.model import Quote, QuoteKind, Speaker
 
 __all__ = ["find_quotes", "quote_kind"]
@@ -73,13 +74,14 @@ def _overlap(a: Span, b: Span) -> int:
 
 
 class _Paragraph:
-    """One paragraph's doc, its cues and marks, in article character offsets."""
+    """One paragraph's doc and columns, its cues and marks, in article character offsets."""
 
-    def __init__(self, text: str, para: Paragraph, marks: list[MarkSpan]) -> None:
+    def __init__(self, text: str, para: Paragraph, marks: list[MarkSpan], cols: Columns) -> None:
         self.text, self.start, self.end, self.doc, self.marks = text, para.start, para.end, para.doc, marks
-        self.cues = find_cues(self.doc)
-        starts = sentence_starts(self.doc)
-        self.sents = [self.chars(bounds) for bounds in zip(starts, [*starts[1:], len(self.doc)], strict=True)]
+        self.cols = cols
+        self.cues = find_cues(cols)
+        starts = cols.sent_starts
+        self.sents = [self.chars(bounds) for bounds in zip(starts, [*starts[1:], len(cols)], strict=True)]
         self.lead_in: _Found | None = None
 
     def closing_cue(self) -> _Found | None:
@@ -90,8 +92,8 @@ class _Paragraph:
         return self.found((0, 0), cues[-1], 0.75) if cues else None
 
     def chars(self, tokens: tuple[int, int]) -> Span:
-        first, last = self.doc[tokens[0]], self.doc[tokens[1] - 1]
-        return self.start + first.idx, self.start + last.idx + len(last.text)
+        idx, length, last = self.cols.idx, self.cols.length, tokens[1] - 1
+        return self.start + idx[tokens[0]], self.start + idx[last] + length[last]
 
     def in_mark(self, span: Span) -> MarkSpan | None:
         return next((m for m in self.marks if _overlap(span, (m.start, m.end)) > 0), None)
@@ -104,7 +106,7 @@ class _Paragraph:
             return None
         span = self.chars(cue.speaker)
         if self.in_mark(span):  # "said on Fox's “Fox and Friends”": the parse took a quoted name
-            by_order = speaker_by_order(self.doc[cue.start])
+            by_order = speaker_by_order(self.cols, cue.start)
             span = self.chars(by_order) if by_order else span
         return None if self.in_mark(span) else span
 
@@ -237,7 +239,7 @@ def _colon_speaker(par: _Paragraph, span: Span) -> tuple[Span, Span] | None:
         return None
     root = token.sent.root
     if root.pos_ in ("VERB", "AUX") and par.chars((root.i, root.i + 1))[0] < colon:
-        subject = speaker_tokens(root)
+        subject = speaker_tokens(par.cols, root.i)
         if subject is not None and not par.in_mark(par.chars(subject)):
             return par.chars(subject), par.chars((root.i, root.i + 1))
     sentence_start = par.chars((token.sent.start, token.sent.start + 1))[0]
@@ -313,7 +315,8 @@ def find_quotes(
     found: list[_Found] = []
     previous: _Found | None = None
     lead_in: _Found | None = None
-    for para in parsed.paragraphs:
+    columns = read_columns(parsed)
+    for para, cols in zip(parsed.paragraphs, columns, strict=True):
         end = para.end
         own = [m for m in marks if para.start <= m.start < end]
         sign_off = _SIGN_OFF.fullmatch(text[para.start : end])
@@ -321,7 +324,7 @@ def find_quotes(
             # "“…”⏎⏎- Bernie Sanders." signs the quotation above
             previous.speaker = (para.start + sign_off.start(1), para.start + sign_off.end(1))
             previous.cue_span, previous.cue_text, previous.confidence = (para.start, para.start + 1), "-", 0.7
-        reader = _Paragraph(text, para, own)
+        reader = _Paragraph(text, para, own, cols)
         reader.lead_in = lead_in
         items = _read_paragraph(reader, previous)
         lead_in = reader.closing_cue()
@@ -338,16 +341,18 @@ def find_quotes(
             speaker = Speaker(name, None, f.speaker)
         kind = quote_kind(fragment)
         quotes.append(Quote(fragment, kind, f.span, f.cue_text, f.cue_span, speaker, f.confidence))
-    return _resolve(parsed, quotes, mentions)
+    return _resolve(parsed, quotes, mentions, columns)
 
 
-def _resolve(parsed: ParsedText, quotes: list[Quote], mentions: list[NameMention] | None) -> list[Quote]:
+def _resolve(
+    parsed: ParsedText, quotes: list[Quote], mentions: list[NameMention] | None, columns: list[Columns]
+) -> list[Quote]:
     """Canonical speakers from the resolver; without it, a proper-name mention stands for itself."""
     try:
         from wirewatch.enrich.resolve import resolve_speakers
     except ImportError:  # pragma: no cover - the resolver ships with this module
         return [_self_named(q) for q in quotes]
-    return list(resolve_speakers(parsed, quotes, mentions))
+    return list(resolve_speakers(parsed, quotes, mentions, columns))
 
 
 def _self_named(quote: Quote) -> Quote:

@@ -25,11 +25,13 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from wirewatch.enrich.columns import Columns, ids, read_columns
 from wirewatch.enrich.entities import NameMention, find_name_mentions, quoted_mask
-from wirewatch.enrich.nlp import ParsedText, sentence_starts, token_positions
+from wirewatch.enrich.nlp import ParsedText
 from wirewatch.model import EntityKind, Quote, Span, Speaker
 from wirewatch.names import same_person, strip_titles
 
@@ -48,6 +50,7 @@ ABBREVIATIONS = {
 }
 _PRONOUNS = frozenset(PRONOUN_GENDER)
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 NAME, SHORT_NAME, OTHER_NAME, ROLE, PRONOUN = 1.0, 0.95, 0.85, 0.75, 0.7
 
 
@@ -61,24 +64,67 @@ class _Ref:
     canonical: str
 
 
-def _role_words(tokens: Any) -> tuple[str, ...]:
-    words = [
-        t.lower_.rstrip(".") for t in tokens if t.pos_ not in {"DET", "PUNCT", "PART"} and t.tag_ != "POS"
-    ]
-    return tuple(ABBREVIATIONS.get(w, w) for w in words)
+@dataclass(frozen=True, slots=True)
+class _Pronoun:
+    word: str  # lower case
+    subject: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What ``role_holder`` reads of a noun phrase ("the secretary general"), read once."""
+
+    definite: bool  # opens with a definite word
+    plural: bool
+    nominal: bool  # headed by a noun or a proper noun
+    subject: bool
+    head: str  # the head word, lower case
+    words: tuple[str, ...]  # without determiners and punctuation, abbreviations spelt out
+    length: int  # characters
+
+    @classmethod
+    def of(cls, span: Any) -> _Role:
+        root = span.root
+        words = [
+            t.lower_.rstrip(".") for t in span if t.pos_ not in {"DET", "PUNCT", "PART"} and t.tag_ != "POS"
+        ]
+        return cls(
+            definite=span[0].lower_ in DEFINITE,
+            plural=root.tag_ in PLURAL_TAGS,
+            nominal=root.pos_ in {"NOUN", "PROPN"},
+            subject=root.dep_ in SUBJECT_DEPS,
+            head=root.lower_,
+            words=tuple(ABBREVIATIONS.get(w, w) for w in words),
+            length=span.end_char - span.start_char,
+        )
+
+
+def _inside_any(spans: list[Span], points: list[int]) -> list[bool]:
+    """For each point, whether one of ``spans`` holds it (the furthest end of those starting before)."""
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    furthest = list(itertools.accumulate((end for _, end in spans), max, initial=-1))
+    return [furthest[bisect.bisect_right(starts, p)] > p for p in points]
 
 
 class _Article:
-    def __init__(self, parsed: ParsedText, speaker_spans: list[Span], mentions: list[NameMention]) -> None:
+    def __init__(
+        self,
+        parsed: ParsedText,
+        speaker_spans: list[Span],
+        mentions: list[NameMention],
+        columns: Sequence[Columns],
+    ) -> None:
         self.parsed = parsed
+        self.columns = columns
         self.starts = [p.start for p in parsed.paragraphs]
         self.mentions = mentions
         self.people = [m for m in self.mentions if m.kind == EntityKind.PERSON]
         self.gender: dict[str, str] = {m.cluster: m.gender for m in self.people if m.gender}
-        self.masks = [quoted_mask(p.doc.text) for p in parsed.paragraphs]
+        self.masks = [quoted_mask(c.text) for c in columns]
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
-        for para in parsed.paragraphs:
-            self.sentence_starts.extend(para.start + para.doc[i].idx for i in sentence_starts(para.doc))
+        for para, cols in zip(parsed.paragraphs, columns, strict=True):
+            self.sentence_starts.extend(para.start + cols.idx[i] for i in cols.sent_starts)
         # role_holder's look-ups: the people by each word of their role, in text order, and
         # whether any person's name overlaps a span (spans by start, the furthest end so far)
         self.by_role_word: dict[str, list[tuple[NameMention, set[str]]]] = {}
@@ -92,7 +138,7 @@ class _Article:
         self.refs: list[_Ref] = []
         self.resolved: dict[int, str | None] = {}  # pronoun or role token start -> canonical
         self.votes: Counter[tuple[str, str]] = Counter()
-        self.events: list[tuple[int, str, Any]] | None = None  # the same for both walks
+        self.events: list[tuple[int, NameMention | _Pronoun | _Role]] | None = None  # the same for both walks
         self.speaking: list[bool] = []  # each event inside a speaker mention?
         self._walk(speaker_spans)
         # Second pass: a person most often called "he" in the first is male, and so on.
@@ -113,41 +159,46 @@ class _Article:
         offset = pos - self.starts[i]
         return 0 <= offset < len(self.masks[i]) and self.masks[i][offset]
 
-    def _events(self) -> list[tuple[int, str, Any]]:
+    def _events(self) -> list[tuple[int, NameMention | _Pronoun | _Role]]:
         """Names, he/she pronouns and definite noun phrases outside quotes, in text order."""
-        events: list[tuple[int, str, Any]] = [(m.span[0], "name", m) for m in self.people]
-        for para in self.parsed.paragraphs:
-            for i in token_positions(para.doc, _PRONOUNS):
-                tok = para.doc[i]
-                if tok.lower_ in PRONOUN_GENDER and tok.pos_ == "PRON":
-                    events.append((para.start + tok.idx, "pronoun", tok))
-            if not token_positions(para.doc, DEFINITE):
+        events: list[tuple[int, NameMention | _Pronoun | _Role]] = [(m.span[0], m) for m in self.people]
+        pronouns, definite = ids(_PRONOUNS), ids(DEFINITE)
+        for para, cols in zip(self.parsed.paragraphs, self.columns, strict=True):
+            for i in cols.positions(pronouns):
+                if cols.pos_(i) == "PRON":
+                    events.append(
+                        (para.start + cols.idx[i], _Pronoun(cols.word(i), cols.dep_(i) in SUBJECT_DEPS))
+                    )
+            if not cols.positions(definite):
                 continue  # no noun chunk can start with a definite word
-            for chunk in para.doc.noun_chunks:
-                if chunk[0].lower_ in DEFINITE and chunk.root.pos_ in {"NOUN", "PROPN"}:
-                    events.append((para.start + chunk.start_char, "role", chunk))
+            for start, end in cols.noun_chunks():
+                pos = para.start + cols.idx[start]
+                if cols.lower[start] in definite and not self.quoted(pos):  # quoted ones go below
+                    role = _Role.of(para.doc[start:end])
+                    if role.nominal:
+                        events.append((pos, role))
         return sorted((e for e in events if not self.quoted(e[0])), key=lambda e: e[0])
 
     def _walk(self, speaker_spans: list[Span]) -> None:
         """Go through the article once, in order: names, then roles and pronouns resolved."""
         if self.events is None:
             self.events = self._events()
-            self.speaking = [any(s <= e[0] < end for s, end in speaker_spans) for e in self.events]
-        for (start, what, item), speaker in zip(self.events, self.speaking, strict=True):
-            if what == "name":
+            self.speaking = _inside_any(speaker_spans, [start for start, _ in self.events])
+        for (start, item), speaker in zip(self.events, self.speaking, strict=True):
+            if isinstance(item, NameMention):
                 canonical: str | None = item.cluster
                 subject = item.subject
-            elif what == "pronoun":
-                canonical = self.antecedent(start, PRONOUN_GENDER[item.lower_])
-                subject = item.dep_ in {"nsubj", "nsubjpass"}
+            elif isinstance(item, _Pronoun):
+                canonical = self.antecedent(start, PRONOUN_GENDER[item.word])
+                subject = item.subject
                 if canonical:
-                    self.votes[canonical, PRONOUN_GENDER[item.lower_]] += 1
-                    if item.lower_ in {"he", "she"}:
-                        self.gender.setdefault(canonical, PRONOUN_GENDER[item.lower_])
+                    self.votes[canonical, PRONOUN_GENDER[item.word]] += 1
+                    if item.word in {"he", "she"}:
+                        self.gender.setdefault(canonical, PRONOUN_GENDER[item.word])
             else:
                 canonical = self.role_holder(item, start)
-                subject = item.root.dep_ in {"nsubj", "nsubjpass"}
-            if what != "name":
+                subject = item.subject
+            if not isinstance(item, NameMention):
                 self.resolved[start] = canonical
             if canonical:
                 self.refs.append(_Ref(start, self.sentence(start), subject or speaker, canonical))
@@ -172,24 +223,20 @@ class _Article:
             fallback = fallback or ref.canonical
         return fallback
 
-    def role_holder(self, chunk: Any, pos: int) -> str | None:
+    def role_holder(self, role: _Role, pos: int) -> str | None:
         """The person introduced with the role a definite, singular noun phrase names."""
-        if chunk.root.tag_ in PLURAL_TAGS or chunk[0].lower_ not in DEFINITE:
+        if role.plural or not role.definite:
             return None
-        end = pos + len(chunk.text)
+        end = pos + role.length
         if self.furthest_end[bisect.bisect_left(self.people_starts, end)] > pos:
             return None  # a person's name overlaps the phrase
-        words = _role_words(chunk)
-        if not words:
+        if not role.words:
             return None
-        head, modifiers = (
-            ABBREVIATIONS.get(chunk.root.lower_, chunk.root.lower_),
-            set(words) - {chunk.root.lower_},
-        )
+        head, modifiers = ABBREVIATIONS.get(role.head, role.head), set(role.words) - {role.head}
         before: NameMention | None = None
         after: NameMention | None = None
-        for m, role in self.by_role_word.get(head, ()):
-            if not modifiers <= role or role & STRICT_MODIFIERS != modifiers & STRICT_MODIFIERS:
+        for m, introduced in self.by_role_word.get(head, ()):
+            if not modifiers <= introduced or introduced & STRICT_MODIFIERS != modifiers & STRICT_MODIFIERS:
                 continue
             if m.span[0] < pos:
                 before = m
@@ -244,20 +291,28 @@ class _Article:
             ]
             return self.by_name(name, start) or (others[0] if others else name), OTHER_NAME
         pos = self.starts[bisect.bisect_right(self.starts, start) - 1] + span.start_char
-        return (self.resolved[pos] if pos in self.resolved else self.role_holder(span, pos)), ROLE
+        return (self.resolved[pos] if pos in self.resolved else self.role_holder(_Role.of(span), pos)), ROLE
 
 
 def resolve_speakers(
-    parsed: ParsedText, quotes: list[Quote], mentions: list[NameMention] | None = None
+    parsed: ParsedText,
+    quotes: list[Quote],
+    mentions: list[NameMention] | None = None,
+    columns: Sequence[Columns] | None = None,
 ) -> list[Quote]:
     """The quotes with ``speaker.canonical`` filled where the mention resolves to a person.
 
     An unresolved speaker keeps ``canonical=None``; a canonical already set is kept.  The
     confidence is scaled by how the speaker was resolved (a quote's 0.0 counts as 1.0).
-    ``mentions`` are ``find_name_mentions(parsed)`` when the caller has them already.
+    ``mentions`` are ``find_name_mentions(parsed)`` and ``columns`` the paragraphs'
+    ``Columns`` when the caller has them already.
     """
     spans = [q.speaker.span for q in quotes if q.speaker and q.speaker.span]
-    article = _Article(parsed, spans, find_name_mentions(parsed) if mentions is None else mentions)
+    if mentions is None:
+        mentions = find_name_mentions(parsed)
+    if columns is None:
+        columns = read_columns(parsed)
+    article = _Article(parsed, spans, mentions, columns)
     out = []
     for quote in quotes:
         speaker = quote.speaker
