@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["canonical_name", "person_key", "same_person", "strip_titles", "title_gender"]
+__all__ = ["canonical_name", "last_name_key", "person_key", "same_person", "strip_titles", "title_gender"]
 
 # Honorifics and offices written before a name; "the" and "of" join them ("Secretary of State").
 TITLES = frozenset(
@@ -308,6 +308,13 @@ def person_key(name: str) -> str:
             break
         key = again
     return key
+
+
+def last_name_key(name: str) -> str:
+    """The last name as ``same_person`` compares it first ("" for none): names with different
+    keys are never one person, so a caller can group names by key before comparing them."""
+    words = _key_tokens(name)[0]
+    return words[-1] if words else ""
 
 
 def same_person(a: str, b: str) -> bool:

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wirewatch.names import canonical_name, person_key, same_person, strip_titles, title_gender
+from wirewatch.names import (
+    canonical_name,
+    last_name_key,
+    person_key,
+    same_person,
+    strip_titles,
+    title_gender,
+)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +118,14 @@ def test_same_person_is_symmetric(a: str, b: str) -> None:
 @given(NAMEISH)
 def test_person_key_is_idempotent_on_name_like_text(name: str) -> None:
     assert person_key(person_key(name)) == person_key(name)
+
+
+@given(NAMEISH, NAMEISH)
+def test_one_person_shares_one_last_name_key(a: str, b: str) -> None:
+    if same_person(a, b):
+        assert last_name_key(a) == last_name_key(b) != ""
+
+
+def test_last_name_key() -> None:
+    assert last_name_key("President Vladimir V. Putin") == last_name_key("Putin") == "putin"
+    assert last_name_key("the secretary general") == ""

@@ -14,14 +14,16 @@ __all__ = ["enrich_text", "find_quotes"]
 
 def enrich_text(text: str) -> Enrichment:
     """The quotations and the entities of one article text."""
+    from wirewatch.enrich.columns import read_columns
     from wirewatch.enrich.entities import find_entities, find_name_mentions
     from wirewatch.enrich.nlp import parse_text
     from wirewatch.enrich.quotes import find_quotes as find_quotes_in
 
     parsed = parse_text(text)
-    mentions = find_name_mentions(parsed)  # shared: the resolver's people are the entities'
+    columns = read_columns(parsed)  # shared, like the mentions: the finders read the same tokens
+    mentions = find_name_mentions(parsed, columns)  # shared: the resolver's people are the entities'
     return Enrichment(
-        quotes=tuple(find_quotes_in(text, parsed=parsed, mentions=mentions)),
+        quotes=tuple(find_quotes_in(text, parsed=parsed, mentions=mentions, columns=columns)),
         entities=tuple(find_entities(parsed, mentions)),
     )
 

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from wirewatch.enrich.nlp import ParsedText
 
-__all__ = ["Columns", "ids", "read_columns"]
+__all__ = ["Columns", "hashes", "ids", "read_columns"]
 
-# String ids first, then numbers, then the sentence starts (1 on a sentence's first token).
-_ATTRS = ("LOWER", "POS", "TAG", "DEP", "HEAD", "IDX", "LENGTH", "IS_PUNCT", "IS_SPACE", "SENT_START")
-_NUMBERS = _ATTRS.index("HEAD")
+# The annotations read, as to_array's attribute names: string ids, then numbers (HEAD is
+# an offset there, a token index here), then the sentence starts.
+_IDS = ("LOWER", "ORTH", "POS", "TAG", "DEP", "ENT_TYPE")
+_NUMBERS = ("HEAD", "IDX", "LENGTH", "IS_PUNCT", "IS_SPACE", "LIKE_NUM", "ENT_IOB")
+_ATTRS = (*_IDS, *_NUMBERS, "SENT_START")
 # spaCy's English noun_chunks: the parts of speech and labels of a base noun phrase's head
 _NP_HEADS = frozenset(("NOUN", "PROPN", "PRON"))
 _NP_LABELS = frozenset(
@@ -42,6 +43,14 @@ def ids(strings: frozenset[str]) -> frozenset[int]:
     from spacy.strings import get_string_id
 
     return frozenset(get_string_id(s) for s in strings)
+
+
+def hashes(words: frozenset[str]) -> frozenset[int]:
+    """``words`` as ``nlp.token_positions`` looks them up: by hash, so that unlike with ``ids``
+    a word spelt like one of spaCy's symbols ("LAW", stored under its number) is not found."""
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
+
+    return frozenset(hash_string(word) for word in words)
 
 
 @cache
@@ -61,10 +70,10 @@ def read_columns(parsed: ParsedText) -> list[Columns]:
     sizes = [len(table) for table in tables]
     bounds = list(itertools.accumulate(sizes, initial=0))
     table = np.concatenate(tables)
-    numbers = table[:, _NUMBERS:].astype(np.int64)  # to_array's are unsigned: HEAD is an offset
-    numbers[:, 0] += np.arange(len(table)) - np.repeat(bounds[:-1], sizes)  # its token's index
-    lower, pos, tag, dep = table[:, :_NUMBERS].T.tolist()
-    head, idx, length, is_punct, is_space = numbers[:, :-1].T.tolist()
+    numbers = table[:, len(_IDS) :].astype(np.int64)  # to_array's are unsigned
+    numbers[:, 0] += np.arange(len(table)) - np.repeat(bounds[:-1], sizes)  # HEAD: offset -> index
+    lists = dict(zip((name.lower() for name in _IDS), table[:, : len(_IDS)].T.tolist(), strict=True))
+    lists.update(zip((name.lower() for name in _NUMBERS), numbers[:, :-1].T.tolist(), strict=True))
     starts = np.flatnonzero(numbers[:, -1] == 1).tolist()
     columns = []
     for para, a, b in zip(parsed.paragraphs, bounds, bounds[1:], strict=False):
@@ -73,44 +82,43 @@ def read_columns(parsed: ParsedText) -> list[Columns]:
             Columns(
                 para.doc,
                 parsed.text[para.start : para.end],
-                lower[a:b],
-                pos[a:b],
-                tag[a:b],
-                dep[a:b],
-                head[a:b],
-                idx[a:b],
-                length[a:b],
-                is_punct[a:b],
-                is_space[a:b],
+                {name: values[a:b] for name, values in lists.items()},
                 [0, *(start - a for start in later)] if b > a else [],
             )
         )
     return columns
 
 
-@dataclass(slots=True)
 class Columns:
     """A paragraph's words, tags, labels, heads, offsets and sentences, a list each.
 
     ``text`` is the paragraph's text, the doc's own (``doc.text`` would rebuild it token
-    by token); ``idx`` and ``length`` place each token in it.  ``lower``, ``pos``, ``tag``
-    and ``dep`` hold string ids, ``head`` token indices (``token.head.i``), ``sent_starts``
-    the first token of each sentence (``doc.sents``).
+    by token); ``idx`` and ``length`` place each token in it.  ``lower``, ``orth``, ``pos``,
+    ``tag``, ``dep`` and ``ent_type`` hold string ids, ``head`` token indices
+    (``token.head.i``), ``is_punct``, ``is_space`` and ``like_num`` spaCy's flags (0 or 1),
+    ``ent_iob`` its entity tags (3 begins, 1 goes on), ``sent_starts`` the first token of
+    each sentence (``doc.sents``).
     """
 
-    doc: Any  # spacy.tokens.Doc
-    text: str
     lower: list[int]
+    orth: list[int]
     pos: list[int]
     tag: list[int]
     dep: list[int]
+    ent_type: list[int]
     head: list[int]
     idx: list[int]
     length: list[int]
     is_punct: list[int]
     is_space: list[int]
-    sent_starts: list[int]
-    _children: dict[int, list[int]] | None = field(default=None, repr=False)
+    like_num: list[int]
+    ent_iob: list[int]
+
+    def __init__(self, doc: Any, text: str, lists: dict[str, list[int]], sent_starts: list[int]) -> None:
+        self.doc, self.text, self.sent_starts = doc, text, sent_starts
+        for name, values in lists.items():
+            setattr(self, name, values)
+        self._children: dict[int, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.lower)
@@ -137,9 +145,13 @@ class Columns:
         """``token.text``."""
         return self.text[self.idx[i] : self.idx[i] + self.length[i]]
 
-    def positions(self, words: frozenset[int]) -> list[int]:
-        """The tokens whose lower-case form is one of ``words`` (``ids``), in order."""
-        return [i for i, word in enumerate(self.lower) if word in words]
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``."""
+        return self.text[self.idx[start] : self.idx[end - 1] + self.length[end - 1]]
+
+    def positions(self, words: frozenset[int], column: str = "lower") -> list[int]:
+        """The tokens whose ``lower`` (or other ``column``) is one of ``words``, in order."""
+        return [i for i, word in enumerate(getattr(self, column)) if word in words]
 
     def children(self, i: int) -> list[int]:
         """``token.children``: the tokens headed by token ``i``, in order."""
@@ -156,6 +168,13 @@ class Columns:
     def rights(self, i: int) -> list[int]:
         return [child for child in self.children(i) if child > i]
 
+    def subtree(self, i: int) -> list[int]:
+        """``token.subtree``: the token and its descendants, in spaCy's order."""
+        tokens = [t for child in self.lefts(i) for t in self.subtree(child)]
+        tokens.append(i)
+        tokens.extend(t for child in self.rights(i) for t in self.subtree(child))
+        return tokens
+
     def left_edge(self, i: int) -> int:
         return int(self.doc[i].left_edge.i)
 
@@ -167,6 +186,53 @@ class Columns:
         starts = self.sent_starts
         k = bisect.bisect_right(starts, i)
         return starts[k - 1], starts[k] if k < len(starts) else len(self)
+
+    def span_root(self, start: int, end: int) -> int:
+        """``doc[start:end].root.i``: a sentence root inside, else the token fewest steps from
+        its root among those headed from outside (a lone punctuation or space token last)."""
+        head = self.head
+        root = next((i for i in range(start, end) if head[i] == i), None)
+        if root is not None:
+            return root
+        best, root = len(self), start
+        for i in range(start, end):
+            if not start <= head[i] < end and (steps := self._steps_to_root(i)) < best:
+                best, root = steps, i
+        return root
+
+    def _steps_to_root(self, i: int) -> int:
+        if (self.is_space[i] or self.is_punct[i]) and not self.children(i):
+            return len(self) - 1
+        steps = 0
+        while self.head[i] != i:
+            i = self.head[i]
+            steps += 1
+        return steps
+
+    def ents(self) -> list[tuple[int, int, str]]:
+        """``doc.ents`` as (start, end, label), read off the entity tags as spaCy does."""
+        spans: list[tuple[int, int, int]] = []
+        start, label = -1, 0
+        for i, (iob, kind) in enumerate(zip(self.ent_iob, self.ent_type, strict=True)):
+            if iob == 1:
+                if start == -1:
+                    raise ValueError("an entity goes on that never began")
+                continue
+            if start != -1:
+                spans.append((start, i, label))
+            start, label = (i, kind) if iob == 3 and kind else (-1, 0)
+        if start != -1:
+            spans.append((start, len(self), label))
+        labelled = [(a, b, self._label(kind)) for a, b, kind in spans]
+        return [(a, b, name) for a, b, name in labelled if name]
+
+    def sentence_index(self, i: int) -> int:
+        """Which of the paragraph's sentences token ``i`` is in."""
+        return bisect.bisect_right(self.sent_starts, i) - 1
+
+    def sentence_end(self, i: int) -> bool:
+        """``token.is_sent_end``."""
+        return i + 1 == len(self) or self.sentence_index(i + 1) != self.sentence_index(i)
 
     def noun_chunks(self) -> list[tuple[int, int]]:
         """spaCy's English ``doc.noun_chunks`` as token ranges, from the columns.

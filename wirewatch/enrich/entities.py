@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
-from wirewatch.enrich.nlp import ParsedText, sentence_starts, token_positions
+from wirewatch.enrich.columns import Columns, hashes, read_columns
+from wirewatch.enrich.nlp import ParsedText
 from wirewatch.model import Entity, EntityKind, Span
-from wirewatch.names import canonical_name, person_key, same_person, strip_titles, title_gender
+from wirewatch.names import (
+    canonical_name,
+    last_name_key,
+    person_key,
+    same_person,
+    strip_titles,
+    title_gender,
+)
 
 __all__ = ["NameMention", "find_entities", "find_name_mentions", "quoted_mask"]
 
@@ -74,100 +82,105 @@ def quoted_mask(text: str) -> list[bool]:
     return mask
 
 
-def _words(tokens: Any) -> tuple[str, ...]:
+def _words(cols: Columns, tokens: Iterable[int]) -> tuple[str, ...]:
     return tuple(
-        t.lower_.rstrip(".")
-        for t in tokens
-        if t.pos_ not in {"DET", "PUNCT", "PART"} and t.tag_ != "POS" and not t.like_num
+        cols.word(i).rstrip(".")
+        for i in tokens
+        if cols.pos_(i) not in {"DET", "PUNCT", "PART"} and cols.tag_(i) != "POS" and not cols.like_num[i]
     )
 
 
-def _role_before(doc: Any, start: int, end: int) -> tuple[Any, ...]:
+def _role_before(cols: Columns, start: int, end: int) -> range:
     """Tokens modifying the name from the left: "NATO Secretary General" (Jens Stoltenberg)."""
     i = start - 1
     while i >= 0 and start - i <= 6:
-        tok = doc[i]
-        if tok.is_sent_end or tok.pos_ not in {"PROPN", "NOUN", "ADJ"} or not tok.i < tok.head.i < end:
+        if cols.sentence_end(i) or cols.pos_(i) not in {"PROPN", "NOUN", "ADJ"} or not i < cols.head[i] < end:
             break
         i -= 1
-    return tuple(doc[i + 1 : start])
+    return range(i + 1, start)
 
 
-def _role_apposed(doc: Any, start: int, end: int) -> tuple[Any, ...]:
+def _role_apposed(cols: Columns, start: int, end: int, root: int) -> list[int]:
     """ "Jens Stoltenberg, NATO's secretary general" or "the president, Barack Obama"."""
-    for tok in doc[start:end]:
-        for child in tok.children:
-            if child.dep_ == "appos" and child.i >= end and child.pos_ == "NOUN":
-                return tuple(t for t in child.subtree if t.i <= child.i)
-    root = doc[start:end].root
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < start:
-        return tuple(t for t in root.head.subtree if t.i <= root.head.i)
-    return ()
+    for tok in range(start, end):
+        for child in cols.children(tok):
+            if cols.dep_(child) == "appos" and child >= end and cols.pos_(child) == "NOUN":
+                return [t for t in cols.subtree(child) if t <= child]
+    head = cols.head[root]
+    if cols.dep_(root) == "appos" and cols.pos_(head) == "NOUN" and head < start:
+        return [t for t in cols.subtree(head) if t <= head]
+    return []
 
 
-def find_name_mentions(parsed: ParsedText) -> list[NameMention]:
-    """Every named entity mention in text order, people grouped (``cluster``)."""
+def find_name_mentions(parsed: ParsedText, columns: Sequence[Columns] | None = None) -> list[NameMention]:
+    """Every named entity mention in text order, people grouped (``cluster``).
+
+    ``columns`` are ``read_columns(parsed)`` when the caller has them already.
+    """
     mentions: list[NameMention] = []
     sentence_base = 0
     paragraphs = []
-    for para in parsed.paragraphs:
-        doc = para.doc
-        mask = quoted_mask(parsed.text[para.start : para.end])  # doc.text would rebuild it token by token
-        sent_index: list[int] = []  # token -> sentence in the article
-        starts = sentence_starts(doc)
-        for n, (first, end) in enumerate(zip(starts, [*starts[1:], len(doc)], strict=True)):
-            sent_index.extend([sentence_base + n] * (end - first))
-        sentence_base += len(starts)
+    columns = read_columns(parsed) if columns is None else columns
+    for para, cols in zip(parsed.paragraphs, columns, strict=True):
+        mask = quoted_mask(cols.text)
         taken: set[int] = set()
-        paragraphs.append((para.start, doc, mask, sent_index, taken))
-        for ent in doc.ents:
-            kind = KINDS.get(ent.label_)
-            end = ent.end
-            while end > ent.start + 1 and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        paragraphs.append((para.start, cols, mask, sentence_base, taken))
+        for ent_start, ent_end, label in cols.ents():
+            kind = KINDS.get(label)
+            if kind is None:
+                continue
+            end = ent_end
+            while end > ent_start + 1 and (cols.tag_(end - 1) == "POS" or cols.is_punct[end - 1]):
                 end -= 1
-            span = doc[ent.start : end]
-            name = strip_titles(span.text) if kind == EntityKind.PERSON else span.text
-            if kind is None or not name or (kind == EntityKind.PLACE and span.root.tag_ == "JJ"):
+            text = cols.span_text(ent_start, end)
+            name = strip_titles(text) if kind == EntityKind.PERSON else text
+            root = cols.span_root(ent_start, end)
+            if not name or (kind == EntityKind.PLACE and cols.tag_(root) == "JJ"):
                 continue
             role: tuple[str, ...] = ()
             gender = None
             if kind == EntityKind.PERSON:
-                before = _role_before(doc, ent.start, end)
-                gender = title_gender(" ".join(t.text for t in (*before, *span)))
+                before = _role_before(cols, ent_start, end)
+                gender = title_gender(" ".join(cols.token_text(i) for i in range(before.start, end)))
                 own = {w.lower().rstrip(".") for w in name.split()}
-                role = _words(before) + tuple(w for w in _words(span) if w not in own)
-                role = role or _words(_role_apposed(doc, ent.start, end))
-            start_char = para.start + span.start_char
+                role = _words(cols, before) + tuple(
+                    w for w in _words(cols, range(ent_start, end)) if w not in own
+                )
+                role = role or _words(cols, _role_apposed(cols, ent_start, end, root))
+            start_char = para.start + cols.idx[ent_start]
             mentions.append(
                 NameMention(
                     name=name.removeprefix("the ").removeprefix("The ")
                     if kind != EntityKind.PERSON
                     else name,
-                    span=(start_char, start_char + len(span.text)),
+                    span=(start_char, start_char + len(text)),
                     kind=kind,
-                    sentence=sent_index[ent.start],
-                    subject=span.root.dep_ in SUBJECT_DEPS,
-                    quoted=mask[span.start_char],
+                    sentence=sentence_base + cols.sentence_index(ent_start),
+                    subject=cols.dep_(root) in SUBJECT_DEPS,
+                    quoted=mask[cols.idx[ent_start]],
                     role=role,
                     gender=gender,
                 )
             )
-            taken.update(range(ent.start, ent.end))
+            taken.update(range(ent_start, ent_end))
+        sentence_base += len(cols.sent_starts)
     # Lone capitalised words spelling a known person's surname, whatever NER said.
     surnames = {m.name.split()[-1] for m in mentions if m.kind == EntityKind.PERSON and " " in m.name}
     lone_non_person = {m.span[0] for m in mentions if m.kind != EntityKind.PERSON and " " not in m.name}
     by_start = {m.span[0]: m for m in mentions}  # names never share a first character
-    for start, doc, mask, sent_index, taken in paragraphs:
-        for i in token_positions(doc, frozenset(surnames), lower=False) if surnames else ():
-            tok = doc[i]
-            if tok.text in surnames and (tok.i not in taken or start + tok.idx in lone_non_person):
-                by_start[start + tok.idx] = NameMention(
-                    name=tok.text,
-                    span=(start + tok.idx, start + tok.idx + len(tok.text)),
+    spellings = hashes(frozenset(surnames))
+    for start, cols, mask, base, taken in paragraphs:
+        for i in cols.positions(spellings, "orth") if surnames else ():
+            text = cols.token_text(i)
+            at = start + cols.idx[i]
+            if text in surnames and (i not in taken or at in lone_non_person):
+                by_start[at] = NameMention(
+                    name=text,
+                    span=(at, at + len(text)),
                     kind=EntityKind.PERSON,
-                    sentence=sent_index[tok.i],
-                    subject=tok.dep_ in SUBJECT_DEPS,
-                    quoted=mask[tok.idx],
+                    sentence=base + cols.sentence_index(i),
+                    subject=cols.dep_(i) in SUBJECT_DEPS,
+                    quoted=mask[cols.idx[i]],
                 )
     return _cluster_people(sorted(by_start.values(), key=lambda m: m.span))
 
@@ -204,14 +217,17 @@ def _cluster_people(mentions: list[NameMention]) -> list[NameMention]:
 
     lengths = {m.name: len(person_key(m.name).split()) for m in people}
     clusters: list[_Cluster] = []
+    by_last_name: dict[str, list[_Cluster]] = {}  # only a cluster with the same last name can match
     for m in sorted(people, key=lambda m: -lengths[m.name]):
+        last_name = last_name_key(m.name)
         candidates = [
             c
-            for c in clusters
+            for c in by_last_name.get(last_name, [])
             if all(same(m.name, name) for name in c.names) and _gender_ok(m.gender, c.genders)
         ]
         if not candidates:
             clusters.append(_Cluster(m))
+            by_last_name.setdefault(last_name, []).append(clusters[-1])
             continue
         before = [(last, c) for c in candidates if (last := c.last_before(m.span)) is not None]
         best = max(before, key=lambda pair: pair[0])[1] if before else candidates[0]

@@ -301,11 +301,16 @@ def _proper(mention: str) -> str | None:
 
 
 def find_quotes(
-    text: str, *, parsed: ParsedText | None = None, mentions: list[NameMention] | None = None
+    text: str,
+    *,
+    parsed: ParsedText | None = None,
+    mentions: list[NameMention] | None = None,
+    columns: list[Columns] | None = None,
 ) -> list[Quote]:
     """Every quotation in ``text``; spans are [start, end) offsets with ``text[start:end] == quote.text``.
 
-    ``mentions`` are ``entities.find_name_mentions(parsed)`` when the caller has them already.
+    ``mentions`` are ``entities.find_name_mentions(parsed)`` and ``columns``
+    ``columns.read_columns(parsed)`` when the caller has them already.
     """
     parsed = parsed if parsed is not None else parse_text(text)
     text = parsed.text
@@ -315,7 +320,7 @@ def find_quotes(
     found: list[_Found] = []
     previous: _Found | None = None
     lead_in: _Found | None = None
-    columns = read_columns(parsed)
+    columns = read_columns(parsed) if columns is None else columns
     for para, cols in zip(parsed.paragraphs, columns, strict=True):
         end = para.end
         own = [m for m in marks if para.start <= m.start < end]
