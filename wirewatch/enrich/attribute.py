@@ -172,6 +172,10 @@ def _preverbal_subject(cols: Columns, verb: int) -> tuple[int, int] | None:
     end = j
     while end < verb and (cols.pos_(end) in ("PROPN", "NOUN") or cols.tag_(end) == "NNP"):
         end += 1
+    if end == j and verb - j <= 4:  # "screenwriter/VERB Cole Haddon wrote": a name ends the run
+        name = next((k for k in range(j, verb) if cols.pos_(k) == "PROPN"), verb)
+        if j < name <= j + 2 and all(cols.pos_(k) == "PROPN" for k in range(name, verb)):
+            return lo, verb
     return (lo, end) if end > j else None
 
 
@@ -187,13 +191,22 @@ def _inverted_subject(cols: Columns, verb: int) -> tuple[int, int] | None:
     if j < len(cols) and cols.word(j) in _PERSONAL:
         return j, j + 1
     last = -1
-    while j < len(cols) and cols.pos_(j) in _NOMINAL and not cols.is_punct[j]:
-        if cols.pos_(j) in ("PROPN", "NOUN"):
+    while j < len(cols) and (cols.pos_(j) in _NOMINAL or _capitalised(cols, j)) and not cols.is_punct[j]:
+        if cols.pos_(j) in ("PROPN", "NOUN") or _capitalised(cols, j):
             last = j
         j += 1
     if last <= verb or cols.word(verb + 1) in _TIME_WORDS:
         return None
     return verb + 1, last + 1
+
+
+def _capitalised(cols: Columns, i: int) -> bool:
+    """A capitalised word the tagger took for something else ('said Skelly/ADV')."""
+    text = cols.token_text(i)
+    return text[:1].isupper() and text[1:].islower() and cols.pos_(i) not in _FUNCTION
+
+
+_FUNCTION = frozenset(("ADP", "CCONJ", "SCONJ", "DET", "PRON", "AUX", "PART", "PUNCT", "NUM", "SYM"))
 
 
 def _content_of(cols: Columns, verb: int) -> tuple[int, int] | None:
@@ -281,6 +294,10 @@ def find_cues(cols: Columns) -> list[Cue]:
             if cue is not None:
                 cues.append(cue)
             continue
+        if lower == "put":  # "as Tom Ridge put it, …": a speech cue for the quotation beside it
+            if i + 1 < len(cols) and cols.word(i + 1) == "it" and cols.pos_(i) == "VERB":
+                cues.append(Cue(i, i + 2, "speech", speaker_tokens(cols, i), None))
+            continue
         if cols.pos_(i) not in ("VERB", "AUX") and cols.tag_(i)[:2] != "VB":
             continue
         kind = cue_class(lower)
@@ -306,7 +323,7 @@ def find_cues(cols: Columns) -> list[Cue]:
     return cues
 
 
-_CUE_WORDS = frozenset((*cue_forms(), "according"))
+_CUE_WORDS = frozenset((*cue_forms(), "according", "put"))
 
 
 def _parenthetical(cols: Columns, verb: int, speaker: tuple[int, int] | None) -> list[tuple[int, int]] | None:

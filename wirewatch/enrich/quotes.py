@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from wirewatch.enrich.attribute import Cue, find_cues, speaker_by_order, speaker_tokens
 from wirewatch.enrich.columns import Columns, read_columns
-from wirewatch.enrich.cues import cue_class
+from wirewatch.enrich.cues import REPORT_NOUNS, cue_class
 from wirewatch.enrich.entities import NameMention
 from wirewatch.enrich.marks import MarkSpan, find_marks
 from wirewatch.enrich.nlp import Paragraph, ParsedText, parse_text
@@ -43,6 +43,7 @@ MAX_NAME_WORDS = 8  # "Rep. Trey Gowdy (R-S.C.):" before a quotation names its s
 _WORD = re.compile(r"\w+")
 SHORT_WORDS = 6  # a quoted stretch shorter than this must look like an utterance to count
 MAX_HEADLINE = 200
+_STATEMENT = REPORT_NOUNS | {"following", "follows"}  # a colon after these hands on the speaker
 # A paragraph that is only a quotation, after one whose quotation had a speaker, goes on
 # with that speaker (the news convention for a speaker's next paragraph).
 SOLO_INHERITS = True
@@ -89,7 +90,16 @@ class _Paragraph:
         if not self.text[self.start : self.end].rstrip().endswith(":"):
             return None
         cues = [c for c in self.cues if c.kind in ("speech", "directive") and self.speaker(c) is not None]
-        return self.found((0, 0), cues[-1], 0.75) if cues else None
+        if cues:
+            return self.found((0, 0), cues[-1], 0.75)
+        # "Trump issued the following statement:": who did it speaks in the next paragraph
+        last = self.cols.sentence(len(self.cols) - 1)[0]
+        if not any(self.cols.word(i) in _STATEMENT for i in range(last, len(self.cols))):
+            return None
+        colon = _colon_speaker(self, (self.end, self.end), verb_only=True)
+        if colon is None:
+            return None
+        return _Found((0, 0), None, colon[0], colon[1], self.text[slice(*colon[1])], 0.7)
 
     def chars(self, tokens: tuple[int, int]) -> Span:
         idx, length, last = self.cols.idx, self.cols.length, tokens[1] - 1
@@ -135,7 +145,7 @@ def _read_paragraph(par: _Paragraph, previous: _Found | None) -> list[_Found]:
         )
         if host is not None:
             if (
-                cue.kind in ("speech", "directive")
+                cue.kind in ("speech", "directive", "according")  # 'According to X, "…"'
                 and host.start in direct
                 and direct[host.start].cue is None
             ):
@@ -228,8 +238,9 @@ def _attribute_direct(par: _Paragraph, item: _Found, cues: list[Cue], before: _F
         _take(item, before, 0.6)
 
 
-def _colon_speaker(par: _Paragraph, span: Span) -> tuple[Span, Span] | None:
-    """(speaker, cue) of a quotation after a colon: 'Mr. Christie gloated: "…"', 'Jo Lott, author: "…"'."""
+def _colon_speaker(par: _Paragraph, span: Span, verb_only: bool = False) -> tuple[Span, Span] | None:
+    """(speaker, cue) of a quotation after a colon: 'Mr. Christie gloated: "…"', 'Jo Lott, author: "…"'
+    (that second form, a bare name, not when ``verb_only``)."""
     lead = par.text[par.start : span[0]].rstrip()
     if not lead.endswith(":"):
         return None
@@ -238,10 +249,16 @@ def _colon_speaker(par: _Paragraph, span: Span) -> tuple[Span, Span] | None:
     if token is None:
         return None
     root = token.sent.root
+    if not (root.pos_ in ("VERB", "AUX") and root.i < token.start):
+        # the parser made the quotation the sentence: the clause before the colon has the verb
+        before = range(token.start - 1, token.sent.start - 1, -1)
+        root = next((par.doc[i] for i in before if par.cols.pos_(i) == "VERB"), root)
     if root.pos_ in ("VERB", "AUX") and par.chars((root.i, root.i + 1))[0] < colon:
         subject = speaker_tokens(par.cols, root.i)
         if subject is not None and not par.in_mark(par.chars(subject)):
             return par.chars(subject), par.chars((root.i, root.i + 1))
+    if verb_only:
+        return None
     sentence_start = par.chars((token.sent.start, token.sent.start + 1))[0]
     name = par.text[sentence_start:colon].strip()
     if (

@@ -207,3 +207,60 @@ def test_reported_clause_stops_before_a_side_clause() -> None:
     text = "Spokeswoman Hope Diaz said all staff sign the agreement, though she did not discuss its terms."
     quote = quote_with(find_quotes(text), "all staff sign the agreement")
     assert "though" not in quote.text
+
+
+def test_as_someone_put_it() -> None:
+    text = (
+        "Or, as the historian Mara Quill put it: “The barbarians are no longer at the gate. They are inside.”"
+    )
+    quote = quote_with(find_quotes(text), "barbarians are no longer")
+    assert quote.speaker is not None and quote.speaker.canonical == "Mara Quill"
+    assert quote.cue == "put it"
+
+
+def test_according_to_before_a_direct_quotation() -> None:
+    text = "According to Paul Sperry of the Review, “The vans have been moving people away from the border.”"
+    quote = quote_with(find_quotes(text), "The vans have been moving")
+    assert (quote.kind, quote.cue) == (QuoteKind.DIRECT, "According to")
+    assert quote.speaker is not None and quote.speaker.canonical == "Paul Sperry"
+
+
+def test_a_statement_announced_by_a_colon_is_its_issuers() -> None:
+    text = (
+        "In response, Mayor Lena Ortiz issued the following statement:\n\n"
+        "“Our thoughts are with the families of the victims tonight.”"
+    )
+    quote = quote_with(find_quotes(text), "Our thoughts are with")
+    assert quote.speaker is not None and quote.speaker.canonical == "Lena Ortiz"
+
+
+def test_a_paragraph_ending_in_a_colon_without_a_statement_names_nobody() -> None:
+    text = "Here are the key points of the plan:\n\n“Every school gets a nurse by next autumn.”"
+    assert quote_with(find_quotes(text), "Every school gets").speaker is None
+
+
+def test_the_clause_before_a_colon_gives_the_speaker() -> None:
+    text = (
+        "Senate Majority Leader Mitch Hale, R-Ky., delivered a blunt message to the governor: "
+        '"It\'s time to quit attacking various people that you competed with and get on message."'
+    )
+    quote = quote_with(find_quotes(text), "time to quit attacking")
+    assert quote.speaker is not None and quote.speaker.canonical == "Mitch Hale"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "“Having access to the file is valuable,” said Skelly, explaining he worked with the team.",
+            "Skelly",
+        ),
+        (
+            '"I am impressed by his ability to insult everyone," screenwriter Cole Haddon wrote on Twitter.',
+            "Cole Haddon",
+        ),
+    ],
+)
+def test_a_name_the_tagger_misreads_still_speaks(text: str, speaker: str) -> None:
+    quote = find_quotes(text)[0]
+    assert quote.speaker is not None and quote.speaker.name.endswith(speaker)
