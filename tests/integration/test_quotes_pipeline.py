@@ -21,7 +21,12 @@ def test_an_enrichment_failure_stores_the_article_with_a_warning(
     def broken(text: str) -> Enrichment:
         raise EnrichError("the parser gave up")
 
-    monkeypatch.setattr(workers, "enrich_text", broken)  # the one fault no real input gives reliably
+    def broken_batch(texts: list[str], batch: int) -> list[Enrichment]:
+        raise EnrichError("the parser gave up")
+
+    # the one fault no real input gives reliably
+    monkeypatch.setattr(workers, "enrich_text", broken)
+    monkeypatch.setattr(workers, "enrich_texts", broken_batch)
     settings = load_settings(env={}, overrides={"db": str(tmp_path / "w.db")})
     with open_store(settings.db) as store:
         summary = ingest([str(SEED)], store, settings, workers=1)
@@ -35,15 +40,39 @@ def test_an_enrichment_failure_stores_the_article_with_a_warning(
     assert summary.to_dict()["warnings"] == [warning.to_dict()]
 
 
-def test_extract_then_enrich_in_two_steps() -> None:
-    from wirewatch.model import RawDocument
+def test_one_article_failing_its_enrichment_costs_the_others_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(SEED.read_bytes())
+    poison = "The council met on Tuesday. POISON. The mayor said the budget would pass."
+    (folder / "poison.txt").write_text(poison + "\n\nIt passed by six votes to three.\n", encoding="utf-8")
+    real_text, real_texts = workers.enrich_text, workers.enrich_texts
+    batches: list[int] = []
 
-    raw = RawDocument(location=str(SEED), content=SEED.read_bytes(), media_type="text/plain")
-    article, error = workers.extract_document(raw, 10_000_000)
-    assert article is not None and error is None
-    processed = workers.enrich_document(article, str(SEED))
-    assert processed.warning is None
-    assert processed.enrichment is not None and processed.enrichment.quotes
+    def fussy(text: str) -> Enrichment:
+        if "POISON" in text:
+            raise EnrichError("the parser gave up")
+        return real_text(text)
+
+    def fussy_batch(texts: list[str], batch: int) -> list[Enrichment]:
+        batches.append(len(texts))
+        if any("POISON" in text for text in texts):
+            raise EnrichError("the parser gave up")
+        return list(real_texts(texts, batch=batch))
+
+    monkeypatch.setattr(workers, "enrich_text", fussy)
+    monkeypatch.setattr(workers, "enrich_texts", fussy_batch)
+    settings = load_settings(env={}, overrides={"db": str(tmp_path / "w.db")})
+    with open_store(settings.db) as store:
+        summary = ingest([str(folder)], store, settings, workers=1)
+        assert (summary.new, summary.failed) == (2, 0)
+        assert batches == [2]  # enriched together, then one by one after the fault
+        [warning] = summary.warnings
+        assert warning.stage == "enrich" and "poison.txt" in warning.document
+        quotes = {len(store.quotes_for_article(i)) > 0 for i in summary.new_ids}
+        assert quotes == {True, False}  # the seed page kept its quotations
 
 
 def test_a_duplicate_costs_no_enrichment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

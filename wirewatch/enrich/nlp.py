@@ -174,9 +174,10 @@ def parse_text(text: str, nlp: Any = None) -> ParsedText:
     return next(parse_texts([text], nlp))
 
 
-def parse_texts(texts: Iterable[str], nlp: Any = None) -> Iterator[ParsedText]:
+def parse_texts(texts: Iterable[str], nlp: Any = None, batch: int = 1) -> Iterator[ParsedText]:
     """Parse many articles: one ``nlp.pipe`` stream (batched across articles) up to the first
-    component we decode ourselves, then the rest of the pipeline one article at a time."""
+    component we decode ourselves, then the rest of the pipeline ``batch`` articles at a time
+    (the same parses; more at a time spreads the decoders' per-step cost)."""
     nlp = nlp or load_nlp()
     decoders = _decoders(nlp)
     names = list(nlp.pipe_names)
@@ -184,12 +185,15 @@ def parse_texts(texts: Iterable[str], nlp: Any = None) -> Iterator[ParsedText]:
     items = [(t[:MAX_ENRICH_CHARS], split_paragraphs(t[:MAX_ENRICH_CHARS])) for t in texts]
     chunks = (text[s:e] for text, spans in items for s, e in spans)
     docs = nlp.pipe(chunks, batch_size=BATCH_SIZE, disable=later)
-    for text, spans in items:
+    for first in range(0, len(items), max(1, batch)):
+        group = items[first : first + max(1, batch)]
         with one_blas_thread():
-            batch = [next(docs) for _ in spans]
+            parsed = [next(docs) for _, spans in group for _ in spans]
             for name in later:
-                batch = _run(nlp, name, decoders.get(name), batch)
-        yield ParsedText(text, tuple(Paragraph(s, doc) for (s, _), doc in zip(spans, batch, strict=True)))
+                parsed = _run(nlp, name, decoders.get(name), parsed)
+        for text, spans in group:
+            mine, parsed = parsed[: len(spans)], parsed[len(spans) :]
+            yield ParsedText(text, tuple(Paragraph(s, doc) for (s, _), doc in zip(spans, mine, strict=True)))
 
 
 def _run(nlp: Any, name: str, decoder: Callable[[Sequence[Any]], None] | None, docs: list[Any]) -> list[Any]:
