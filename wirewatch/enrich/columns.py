@@ -7,9 +7,10 @@ same annotations over as integers, all of them in one call per paragraph; numpy 
 turns each annotation into one list for the whole article (a call costs more than its
 cells on a paragraph's few dozen tokens), cut into the paragraphs' lists.  Words, tags
 and labels are spaCy's string ids: a scan compares them with the ``ids`` of the strings
-it looks for, a single read gets the string (``word``, ``pos_``, ``tag_``, ``dep_``).  The
-edges of a subtree stay spaCy's (``left_edge``, ``right_edge``): it computes them its
-own way for non-projective parses, and few tokens need them.
+it looks for, a single read gets the string (``word``, ``pos_``, ``tag_``, ``dep_``).  A
+few annotations stay with spaCy's tokens, read one at a time: ``like_num`` (seldom read)
+and the edges of a subtree (``left_edge``, ``right_edge``: spaCy computes them its own
+way for non-projective parses).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from wirewatch.enrich.nlp import ParsedText
 
 __all__ = ["Columns", "hashes", "ids", "read_columns"]
 
-# The annotations read, as to_array's attribute names: string ids, then numbers (HEAD is
-# an offset there, a token index here), then the sentence starts.
-_IDS = ("LOWER", "ORTH", "POS", "TAG", "DEP", "ENT_TYPE")
-_NUMBERS = ("HEAD", "IDX", "LENGTH", "IS_PUNCT", "IS_SPACE", "LIKE_NUM", "ENT_IOB")
-_ATTRS = (*_IDS, *_NUMBERS, "SENT_START")
+# The annotations copied out, as to_array's attribute names: five string ids and five
+# numbers kept as lists (HEAD is an offset there), then what entities and sentences are
+# read from.
+_ATTRS = ("LOWER", "ORTH", "POS", "TAG", "DEP", "HEAD", "IDX", "LENGTH", "IS_PUNCT", "IS_SPACE")
+_READ_FROM = ("ENT_TYPE", "ENT_IOB", "SENT_START")
+_COLUMNS = tuple(name.lower() for name in _ATTRS)
+_HEAD = _ATTRS.index("HEAD")
 # spaCy's English noun_chunks: the parts of speech and labels of a base noun phrase's head
 _NP_HEADS = frozenset(("NOUN", "PROPN", "PRON"))
 _NP_LABELS = frozenset(
@@ -57,7 +60,7 @@ def hashes(words: frozenset[str]) -> frozenset[int]:
 def _attr_ids() -> list[int]:
     from spacy.attrs import IDS
 
-    return [IDS[name] for name in _ATTRS]
+    return [IDS[name] for name in (*_ATTRS, *_READ_FROM)]
 
 
 def read_columns(parsed: ParsedText) -> list[Columns]:
@@ -70,33 +73,55 @@ def read_columns(parsed: ParsedText) -> list[Columns]:
     sizes = [len(table) for table in tables]
     bounds = list(itertools.accumulate(sizes, initial=0))
     table = np.concatenate(tables)
-    numbers = table[:, len(_IDS) :].astype(np.int64)  # to_array's are unsigned
+    numbers = table[:, _HEAD:].astype(np.int64)  # to_array's are unsigned
     numbers[:, 0] += np.arange(len(table)) - np.repeat(bounds[:-1], sizes)  # HEAD: offset -> index
-    lists = dict(zip((name.lower() for name in _IDS), table[:, : len(_IDS)].T.tolist(), strict=True))
-    lists.update(zip((name.lower() for name in _NUMBERS), numbers[:, :-1].T.tolist(), strict=True))
-    starts = np.flatnonzero(numbers[:, -1] == 1).tolist()
+    ids_, numbers_ = table[:, :_HEAD].T.tolist(), numbers[:, : len(_ATTRS) - _HEAD].T.tolist()
+    lists = dict(zip(_COLUMNS, [*ids_, *numbers_], strict=True))
+    types, iob, sent_start = table[:, -3], numbers[:, -2], numbers[:, -1]
+    starts = np.flatnonzero(sent_start == 1).tolist()
+    ents = _entities(iob, types, bounds)
     columns = []
     for para, a, b in zip(parsed.paragraphs, bounds, bounds[1:], strict=False):
         later = starts[bisect.bisect_right(starts, a) : bisect.bisect_left(starts, b)]
+        own = ents[bisect.bisect_left(ents, (a,)) : bisect.bisect_left(ents, (b,))]
         columns.append(
             Columns(
                 para.doc,
                 parsed.text[para.start : para.end],
                 {name: values[a:b] for name, values in lists.items()},
                 [0, *(start - a for start in later)] if b > a else [],
+                [(start - a, end - a, label) for start, end, label in own],
             )
         )
     return columns
 
 
+def _entities(iob: Any, types: Any, bounds: list[int]) -> list[tuple[int, int, int]]:
+    """(start, end, label id) of the entities, as ``doc.ents`` reads the IOB tags of each doc.
+
+    An entity begins on a B tag (3) with a label and goes on over the I tags (1) after it,
+    within its paragraph; an I tag anywhere else is an error, as for spaCy.
+    """
+    import numpy as np
+
+    begins = np.flatnonzero((iob == 3) & (types != 0))
+    stops = np.append(np.flatnonzero(iob != 1), len(iob))  # the first token past each entity
+    ends = np.minimum(
+        stops[np.searchsorted(stops, begins, side="right")],
+        np.asarray(bounds)[np.searchsorted(bounds, begins, side="right")],
+    )
+    if int((ends - begins - 1).sum()) != int((iob == 1).sum()):
+        raise ValueError("an entity goes on that never began")
+    return list(zip(begins.tolist(), ends.tolist(), types[begins].tolist(), strict=True))
+
+
 class Columns:
-    """A paragraph's words, tags, labels, heads, offsets and sentences, a list each.
+    """A paragraph's words, tags, labels, heads, offsets, sentences and entities.
 
     ``text`` is the paragraph's text, the doc's own (``doc.text`` would rebuild it token
     by token); ``idx`` and ``length`` place each token in it.  ``lower``, ``orth``, ``pos``,
-    ``tag``, ``dep`` and ``ent_type`` hold string ids, ``head`` token indices
-    (``token.head.i``), ``is_punct``, ``is_space`` and ``like_num`` spaCy's flags (0 or 1),
-    ``ent_iob`` its entity tags (3 begins, 1 goes on), ``sent_starts`` the first token of
+    ``tag`` and ``dep`` hold string ids, ``head`` token indices (``token.head.i``),
+    ``is_punct`` and ``is_space`` spaCy's flags (0 or 1), ``sent_starts`` the first token of
     each sentence (``doc.sents``).
     """
 
@@ -105,17 +130,21 @@ class Columns:
     pos: list[int]
     tag: list[int]
     dep: list[int]
-    ent_type: list[int]
     head: list[int]
     idx: list[int]
     length: list[int]
     is_punct: list[int]
     is_space: list[int]
-    like_num: list[int]
-    ent_iob: list[int]
 
-    def __init__(self, doc: Any, text: str, lists: dict[str, list[int]], sent_starts: list[int]) -> None:
-        self.doc, self.text, self.sent_starts = doc, text, sent_starts
+    def __init__(
+        self,
+        doc: Any,
+        text: str,
+        lists: dict[str, list[int]],
+        sent_starts: list[int],
+        ents: list[tuple[int, int, int]],
+    ) -> None:
+        self.doc, self.text, self.sent_starts, self._ents = doc, text, sent_starts, ents
         for name, values in lists.items():
             setattr(self, name, values)
         self._children: dict[int, list[int]] | None = None
@@ -210,21 +239,11 @@ class Columns:
         return steps
 
     def ents(self) -> list[tuple[int, int, str]]:
-        """``doc.ents`` as (start, end, label), read off the entity tags as spaCy does."""
-        spans: list[tuple[int, int, int]] = []
-        start, label = -1, 0
-        for i, (iob, kind) in enumerate(zip(self.ent_iob, self.ent_type, strict=True)):
-            if iob == 1:
-                if start == -1:
-                    raise ValueError("an entity goes on that never began")
-                continue
-            if start != -1:
-                spans.append((start, i, label))
-            start, label = (i, kind) if iob == 3 and kind else (-1, 0)
-        if start != -1:
-            spans.append((start, len(self), label))
-        labelled = [(a, b, self._label(kind)) for a, b, kind in spans]
-        return [(a, b, name) for a, b, name in labelled if name]
+        """``doc.ents`` as (start, end, label)."""
+        return [(start, end, self._label(label)) for start, end, label in self._ents]
+
+    def like_num(self, i: int) -> bool:
+        return bool(self.doc[i].like_num)
 
     def sentence_index(self, i: int) -> int:
         """Which of the paragraph's sentences token ``i`` is in."""

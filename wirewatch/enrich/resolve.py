@@ -27,10 +27,9 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from wirewatch.enrich.columns import Columns, ids, read_columns
-from wirewatch.enrich.entities import NameMention, find_name_mentions, quoted_mask
+from wirewatch.enrich.entities import NameMention, Quoted, find_name_mentions
 from wirewatch.enrich.nlp import ParsedText
 from wirewatch.model import EntityKind, Quote, Span, Speaker
 from wirewatch.names import same_person, strip_titles
@@ -83,19 +82,22 @@ class _Role:
     length: int  # characters
 
     @classmethod
-    def of(cls, span: Any) -> _Role:
-        root = span.root
+    def of(cls, cols: Columns, start: int, end: int) -> _Role:
+        """The noun phrase of a paragraph's tokens ``start`` to ``end``."""
+        root = cols.span_root(start, end)
         words = [
-            t.lower_.rstrip(".") for t in span if t.pos_ not in {"DET", "PUNCT", "PART"} and t.tag_ != "POS"
+            cols.word(t).rstrip(".")
+            for t in range(start, end)
+            if cols.pos_(t) not in {"DET", "PUNCT", "PART"} and cols.tag_(t) != "POS"
         ]
         return cls(
-            definite=span[0].lower_ in DEFINITE,
-            plural=root.tag_ in PLURAL_TAGS,
-            nominal=root.pos_ in {"NOUN", "PROPN"},
-            subject=root.dep_ in SUBJECT_DEPS,
-            head=root.lower_,
+            definite=cols.word(start) in DEFINITE,
+            plural=cols.tag_(root) in PLURAL_TAGS,
+            nominal=cols.pos_(root) in {"NOUN", "PROPN"},
+            subject=cols.dep_(root) in SUBJECT_DEPS,
+            head=cols.word(root),
             words=tuple(ABBREVIATIONS.get(w, w) for w in words),
-            length=span.end_char - span.start_char,
+            length=len(cols.span_text(start, end)),
         )
 
 
@@ -121,7 +123,7 @@ class _Article:
         self.mentions = mentions
         self.people = [m for m in self.mentions if m.kind == EntityKind.PERSON]
         self.gender: dict[str, str] = {m.cluster: m.gender for m in self.people if m.gender}
-        self.masks = [quoted_mask(c.text) for c in columns]
+        self.quotations = [Quoted(c.text) for c in columns]
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
         for para, cols in zip(parsed.paragraphs, columns, strict=True):
             self.sentence_starts.extend(para.start + cols.idx[i] for i in cols.sent_starts)
@@ -154,10 +156,7 @@ class _Article:
 
     def quoted(self, pos: int) -> bool:
         i = bisect.bisect_right(self.starts, pos) - 1
-        if i < 0:
-            return False
-        offset = pos - self.starts[i]
-        return 0 <= offset < len(self.masks[i]) and self.masks[i][offset]
+        return i >= 0 and pos - self.starts[i] in self.quotations[i]
 
     def _events(self) -> list[tuple[int, NameMention | _Pronoun | _Role]]:
         """Names, he/she pronouns and definite noun phrases outside quotes, in text order."""
@@ -174,7 +173,7 @@ class _Article:
             for start, end in cols.noun_chunks():
                 pos = para.start + cols.idx[start]
                 if cols.lower[start] in definite and not self.quoted(pos):  # quoted ones go below
-                    role = _Role.of(para.doc[start:end])
+                    role = _Role.of(cols, start, end)
                     if role.nominal:
                         events.append((pos, role))
         return sorted((e for e in events if not self.quoted(e[0])), key=lambda e: e[0])
@@ -245,12 +244,14 @@ class _Article:
         found = before or after
         return found.cluster if found else None
 
-    def tokens(self, span: Span) -> Any:
+    def tokens(self, span: Span) -> tuple[int, int, int] | None:
+        """(paragraph, first token, end token) of the tokens a character span touches."""
         i = bisect.bisect_right(self.starts, span[0]) - 1
         if i < 0:
             return None
         para = self.parsed.paragraphs[i]
-        return para.doc.char_span(span[0] - para.start, span[1] - para.start, alignment_mode="expand")
+        found = para.doc.char_span(span[0] - para.start, span[1] - para.start, alignment_mode="expand")
+        return None if found is None else (i, found.start, found.end)
 
     def by_name(self, name: str, pos: int) -> str | None:
         """The cluster a written name belongs to: the most recent one before ``pos``, else any."""
@@ -273,25 +274,29 @@ class _Article:
         text = self.parsed.text[start:end]
         if text.strip().lower() in PRONOUN_GENDER:
             return self.pronoun(start + len(text) - len(text.lstrip()), text.strip().lower()), PRONOUN
-        span = self.tokens(speaker.span)
-        if span is None or len(span) == 0:
+        tokens = self.tokens(speaker.span)
+        if tokens is None or tokens[1] == tokens[2]:
             return None, 1.0
+        paragraph, first, last = tokens
+        cols, offset = self.columns[paragraph], self.starts[paragraph]
+        head = cols.span_root(first, last)
         inside = [
             m
             for m in self.people
             if start <= m.span[0] < end and self.parsed.text[m.span[1] : m.span[1] + 2] not in ("'s", "’s")
         ]
-        root = self.starts[bisect.bisect_right(self.starts, start) - 1] + span.root.idx
+        root = offset + cols.idx[head]
         for m in sorted(inside, key=lambda m: not m.span[0] <= root < m.span[1]):
             return m.cluster, NAME if m.name == m.cluster else SHORT_NAME
-        if span.root.pos_ == "PROPN" and strip_titles(span.text):
-            name = strip_titles(span.text)
+        if cols.pos_(head) == "PROPN" and strip_titles(cols.span_text(first, last)):
+            name = strip_titles(cols.span_text(first, last))
             others = [
                 m.name for m in self.mentions if start <= m.span[0] < end and m.kind != EntityKind.PERSON
             ]
             return self.by_name(name, start) or (others[0] if others else name), OTHER_NAME
-        pos = self.starts[bisect.bisect_right(self.starts, start) - 1] + span.start_char
-        return (self.resolved[pos] if pos in self.resolved else self.role_holder(_Role.of(span), pos)), ROLE
+        pos = offset + cols.idx[first]
+        role = _Role.of(cols, first, last)
+        return (self.resolved[pos] if pos in self.resolved else self.role_holder(role, pos)), ROLE
 
 
 def resolve_speakers(
