@@ -42,7 +42,7 @@ def test_tokens_read_as_spacy_reads_them(parsed: ParsedText) -> None:
                 [c.i for c in t.children],
                 [s.i for s in t.subtree],
             )
-            assert (bool(cols.is_punct[i]), bool(cols.is_space[i]), bool(cols.like_num[i])) == (
+            assert (bool(cols.is_punct[i]), bool(cols.is_space[i]), cols.like_num(i)) == (
                 t.is_punct,
                 t.is_space,
                 t.like_num,
