@@ -28,6 +28,7 @@ from wirewatch.pipeline.summary import DocumentError, IngestSummary
 from wirewatch.pipeline.workers import ExtractPool
 from wirewatch.sources import Feed, iter_files, parse_feed, parse_sitemap, read_warc
 from wirewatch.store import Store
+from wirewatch.stories.near import Fingerprint
 
 __all__ = ["Ingestor", "Shared", "is_url"]
 
@@ -273,20 +274,34 @@ class Ingestor:
             self._progress()
         return True
 
+    def _stored_as_copy(self, article: Article, urls: list[str], print_: Fingerprint | None) -> bool:
+        """Store ``article`` as a copy of a stored one, if it is one: listed under the
+        original, never new coverage."""
+        near = self._desk.near_duplicate(print_)
+        if near is None:
+            return False
+        self._store.add_duplicate(near[0], article, urls=urls, similarity=near[1])
+        self.summary.duplicate += 1
+        self.summary.near_duplicate += 1
+        return True
+
     async def _store_new(self, raw: RawDocument, article: Article, urls: list[str]) -> None:
         """A document not stored before: a copy of a stored one, or new coverage."""
         print_ = self._desk.fingerprint(article)
-        near = self._desk.near_duplicate(print_)
-        if near is not None:  # a copy: listed under the original, never new coverage
-            self._store.add_duplicate(near[0], article, urls=urls, similarity=near[1])
-            self.summary.duplicate += 1
-            self.summary.near_duplicate += 1
+        if self._stored_as_copy(article, urls, print_):
             return
         warning = None
         enrichment = None
         if self._settings.enrich:
             enriched = await self._pool.enrich(raw, article)  # only what is new costs NLP time
             enrichment, warning = enriched.enrichment, enriched.warning
+            # its original may have been enriched beside it, and stored meanwhile
+            if self._store.find_duplicate(article, urls=urls) is not None:
+                self._store.add_article(article, urls=urls)  # records the new addresses only
+                self.summary.duplicate += 1
+                return
+            if self._stored_as_copy(article, urls, print_):
+                return
         links = self._desk.links(article, enrichment, print_)
         notices, event = self._alerts.notices(article, enrichment)
         added = self._store.add_article(
