@@ -11,6 +11,11 @@ then sets POS, MORPH and LEMMA through arrays, in that order, instead of token b
 (a doc with a match that sets TAG or DEP goes through the ruler's own writer): the
 annotations are identical.  A rule using anything else makes ``AttributeTable`` refuse
 (``ValueError``) and the ruler keeps its own matcher.
+
+Most tokens start no rule over several tokens, and the one-token rules they match write
+only to themselves, so what they end with is known from their key alone: the
+``AttributeAnnotator`` remembers that outcome per key and writes a doc's columns in one
+pass, without listing its matches; a doc with any other token goes through the ruler.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["AttributeTable", "AttributeWriter", "speed_up_attribute_ruler"]
+__all__ = ["ANNOTATOR", "AttributeAnnotator", "AttributeTable", "AttributeWriter", "speed_up_attribute_ruler"]
 
 KNOWN = 200_000  # (tag, word, dep, space) keys whose candidate rules are remembered
+COLUMNS = ["TAG", "LOWER", "DEP", "IS_SPACE"]  # what the rules test
+ANNOTATOR = "wirewatch_annotator"  # the ruler's attribute holding its AttributeAnnotator
 _KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
 _Rule = tuple[int, int, tuple[tuple[tuple[str, Any], ...], ...]]  # (rule index, match id, token specs)
 _Known = tuple[list[tuple[int, int]], list[_Rule]]  # one-token matches, longer candidate rules
@@ -156,23 +163,26 @@ class AttributeTable:
         )
         return found
 
+    def keys(self, table: list[list[int]]) -> list[tuple[int, int, int, int]]:
+        """Each token's key from its (TAG, LOWER, DEP, IS_SPACE) row: the word left out (0)
+        where no rule looks at it."""
+        if not self.words_shared:
+            return [(tag, word, dep, space) for tag, word, dep, space in table]
+        own_key, sort_word = self.own_key, self._own_key
+        own = {
+            w
+            for w in {row[1] for row in table}
+            if own_key.get(w, False) or (w not in own_key and sort_word(w))
+        }
+        return [(tag, word if word in own else 0, dep, space) for tag, word, dep, space in table]
+
     def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
         """(rule index, match id, start, end) of every match, sorted as the ruler sorts them."""
         if not len(doc):
             return []
-        table = doc.to_array(["TAG", "LOWER", "DEP", "IS_SPACE"]).tolist()
+        table = doc.to_array(COLUMNS).tolist()
         known, sort_out = self.known, self._sort_out
-        if self.words_shared:
-            own_key, sort_word = self.own_key, self._own_key
-            own = {
-                w
-                for w in {row[1] for row in table}
-                if own_key.get(w, False) or (w not in own_key and sort_word(w))
-            }
-            keys = [(tag, word if word in own else 0, dep, space) for tag, word, dep, space in table]
-        else:
-            keys = [(tag, word, dep, space) for tag, word, dep, space in table]
-        per_token = [known.get(key) or sort_out(key) for key in keys]
+        per_token = [known.get(key) or sort_out(key) for key in self.keys(table)]
         found = [
             (index, match_id, i, i + 1)
             for i, (singles, _) in enumerate(per_token)
@@ -261,8 +271,62 @@ class AttributeWriter:
             self.set_annotations(doc, matches[plain:])
 
 
+class AttributeAnnotator:
+    """The ruler run over docs, writing each token's remembered outcome where it can.
+
+    A token's outcome is the (column, value) pairs its one-token matches leave, applied in
+    rule order (later rules win), or None when it may start a longer rule or matches one
+    that sets TAG or DEP: then its doc goes through the ruler (``match`` and the writer).
+    """
+
+    def __init__(self, ruler: Any, table: AttributeTable, writer: AttributeWriter) -> None:
+        self.ruler, self.table, self.writer = ruler, table, writer
+        self.outcomes: dict[tuple[int, int, int, int], tuple[tuple[int, Any], ...] | None] = {}
+
+    def __call__(self, docs: Any) -> None:
+        import numpy as np
+
+        table, outcomes, outcome = self.table, self.outcomes, self._outcome
+        names = self.writer.names
+        for doc in docs:
+            if not len(doc):
+                continue
+            found = [
+                outcomes[k] if k in outcomes else outcome(k)
+                for k in table.keys(doc.to_array(COLUMNS).tolist())
+            ]
+            if None in found:
+                self.ruler(doc)
+                continue
+            if not any(found):
+                continue
+            rows = doc.to_array(names).tolist()
+            for row, pairs in zip(rows, found, strict=True):
+                for column, value in pairs:  # type: ignore[union-attr]  # None is ruled out above
+                    row[column] = value
+            doc.from_array(names, np.array(rows, dtype=np.uint64))
+
+    def _outcome(self, key: tuple[int, int, int, int]) -> tuple[tuple[int, Any], ...] | None:
+        singles, longer = self.table.known.get(key) or self.table._sort_out(key)
+        result: tuple[tuple[int, Any], ...] | None = None
+        if not longer:
+            written: dict[int, Any] = {}
+            for index, _ in sorted(singles):
+                write = self.writer.writes[index]
+                if write is None or write[0] not in (0, -1):
+                    break
+                written.update(write[1])
+            else:
+                result = tuple(sorted(written.items()))
+        if len(self.outcomes) >= KNOWN:
+            self.outcomes.clear()
+        self.outcomes[key] = result
+        return result
+
+
 def speed_up_attribute_ruler(nlp: Any) -> None:
-    """Give the pipeline's attribute ruler the table look-up; leave it as is when it cannot."""
+    """Give the pipeline's attribute ruler the table look-up, and its ``ANNOTATOR``
+    attribute the ``AttributeAnnotator``; leave it as is when it cannot."""
     if "attribute_ruler" not in nlp.pipe_names:
         return
     ruler = nlp.get_pipe("attribute_ruler")
@@ -270,5 +334,7 @@ def speed_up_attribute_ruler(nlp: Any) -> None:
         table = AttributeTable(ruler)
     except ValueError:
         return
+    writer = AttributeWriter(ruler)
     ruler.match = table.match
-    ruler.set_annotations = AttributeWriter(ruler)
+    ruler.set_annotations = writer
+    setattr(ruler, ANNOTATOR, AttributeAnnotator(ruler, table, writer))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from wirewatch.enrich.attributes import speed_up_attribute_ruler
+from wirewatch.enrich.attributes import ANNOTATOR, speed_up_attribute_ruler
 from wirewatch.enrich.blas import one_blas_thread, use_numpy_blas
 from wirewatch.enrich.embeddings import remember_embeddings
 from wirewatch.enrich.layers import use_fast_layers
@@ -124,6 +124,10 @@ def _decoders(nlp: Any) -> dict[str, Callable[[Sequence[Any]], None]]:
         decoders["parser"] = parser
     if (recognizer := entity_decoder(nlp)) is not None:
         decoders["ner"] = recognizer
+    if "attribute_ruler" in nlp.pipe_names:
+        annotator = getattr(nlp.get_pipe("attribute_ruler"), ANNOTATOR, None)
+        if annotator is not None:
+            decoders["attribute_ruler"] = annotator
     return decoders
 
 

