@@ -1,6 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # distutils: language = c++
-"""spaCy's greedy parser loop in C: ``parser.ParseDecoder``'s moves without Python per move.
+"""spaCy's greedy decoders' loops in C: the parser's moves and the entity recognizer's walk.
 
 ``greedy_parse`` takes the states of a batch of docs and the parser's weights as
 ``ParseDecoder`` lays them out, and runs every state to its end: each lock step reads each
@@ -9,8 +9,14 @@ precomputed hidden-layer table feature by feature and adds the bias (the order
 ``ParseDecoder`` and spaCy use), takes the maxout over the pieces, scores the moves with
 the output layer, and applies the best valid move (the first of equal scores; spaCy's own
 validity rules and moves, through its transition system).  A state with no valid move is
-ended, as spaCy does.  The GIL is released for the whole loop.
+ended, as spaCy does.  (spaCy's own functions are called with the GIL held: its build
+takes the GIL in each of them, which costs more when it was released.)
+
+``walk_entities`` is ``recognizer.EntityDecoder``'s walk over the tokens, where only the
+tokens inside an entity need their state scored.
 """
+
+import numpy
 
 from libc.stdlib cimport free, malloc
 from scipy.linalg.cython_blas cimport sgemm
@@ -166,3 +172,79 @@ cdef int _run(
                 kept += 1
         todo.resize(kept)
     return 0
+
+
+def walk_entities(
+    const float[:, ::1] cached,
+    const float[::1] bias,
+    const float[:, ::1] upper_w,
+    const float[::1] upper_b,
+    const long[::1] closed_moves,
+    const unsigned char[::1] cannot_go_on,
+    const long[::1] kinds,
+    const long[::1] label_index,
+    const long[::1] inside_of,
+    const long[::1] last_of,
+    int n_hidden,
+    int n_pieces,
+):
+    """(start, end, move) of each entity, walking the tokens as ``recognizer.EntityDecoder``.
+
+    ``cached``: each token's hidden-layer contributions in its three feature slots,
+    ``(tokens, 3 * n_hidden * n_pieces)``, unit-major (piece p of unit u at u * n_pieces + p);
+    ``closed_moves``: the best valid move of each token with no entity open; ``kinds`` of
+    the moves (0 begin, 1 in, 2 last, 3 unit, 4 out), ``label_index`` of each move's label,
+    and the "in" and "last" move of each label.  Inside an entity the state is the token,
+    the entity's first token and the token before, summed in that order, then the bias:
+    the entity goes on while its "in" move scores at least its "last" move.
+    """
+    cdef Py_ssize_t n = cached.shape[0]
+    cdef int width = n_hidden * n_pieces
+    cdef Py_ssize_t n_moves = upper_b.shape[0]
+    cdef Py_ssize_t n_labels = inside_of.shape[0]
+    if n_hidden < 1 or n_pieces < 1 or cached.shape[1] != 3 * width or bias.shape[0] != width:
+        raise ValueError("hidden-layer contributions do not match the recognizer's dimensions")
+    if upper_w.shape[0] != n_hidden or upper_w.shape[1] != n_moves or kinds.shape[0] != n_moves:
+        raise ValueError("output layer does not match the recognizer's moves")
+    if label_index.shape[0] != n_moves or last_of.shape[0] != n_labels:
+        raise ValueError("move labels do not match the recognizer's moves")
+    if closed_moves.shape[0] != n or cannot_go_on.shape[0] != n:
+        raise ValueError("token columns do not match the hidden-layer contributions")
+    cdef Py_ssize_t token, begin = -1
+    cdef long move, label = -1, inside = -1, ending = -1
+    cdef int j, u, p
+    cdef float value, in_score, last_score
+    cdef float[::1] hidden = numpy.zeros(width, dtype=numpy.float32)
+    found = []
+    for token in range(n):
+        if begin < 0:
+            move = closed_moves[token]
+            if move < 0 or move >= n_moves:
+                raise ValueError("a move outside the recognizer's moves")
+            if kinds[move] == 0:
+                label = label_index[move]
+                if label < 0 or label >= n_labels or inside_of[label] < 0 or last_of[label] < 0:
+                    raise ValueError("an entity label without its in and last moves")
+                begin = token
+            elif kinds[move] == 3:
+                found.append((token, token + 1, move))
+            continue
+        inside, ending = inside_of[label], last_of[label]
+        if not cannot_go_on[token]:
+            for j in range(width):
+                hidden[j] = ((cached[token, j] + cached[begin, width + j]) + cached[token - 1, 2 * width + j]) + bias[j]
+            in_score = 0.0
+            last_score = 0.0
+            for u in range(n_hidden):
+                value = hidden[u * n_pieces]
+                for p in range(1, n_pieces):
+                    if hidden[u * n_pieces + p] > value:
+                        value = hidden[u * n_pieces + p]
+                in_score += value * upper_w[u, inside]
+                last_score += value * upper_w[u, ending]
+            if in_score + upper_b[inside] >= last_score + upper_b[ending]:
+                continue
+        found.append((begin, token + 1, ending))
+        begin = -1
+    return found
+

@@ -10,19 +10,28 @@ whether it is valid through calls that take and release the GIL: half of the NER
 validity rules (no preset entities; an entity ends where the parser starts a sentence)
 with array operations.  With no entity open the state is the next token alone, so those
 moves are scored for all tokens at once; inside an entity, where the state depends on
-its first token, the choice is between "in" and "last" of its label.  The features are
-summed in spaCy's order, so the entities are the same (identical on the 3,713 paragraphs
-of 200 dev articles; tested on the seed page).  A model whose recognizer is shaped otherwise
-makes ``EntityDecoder`` refuse (``ValueError``) and the caller keeps spaCy's own.
+its first token, the choice is between "in" and "last" of its label: that walk over the
+tokens is compiled at install (``_greedy.walk_entities``; from Python where it was not
+built).  The features are summed in spaCy's order, so the entities are the same (identical
+on the 11,889 paragraphs of the 606 dev articles; tested on the seed page), and they are
+written as ``Doc.set_ents`` writes them, as two columns.  A model whose recognizer is shaped
+otherwise makes ``EntityDecoder`` refuse (``ValueError``) and the caller keeps spaCy's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+_greedy: ModuleType | None
+try:  # the walk compiled at install (setup.py); without it, the same walk from Python
+    from wirewatch.enrich import _greedy
+except ImportError:  # pragma: no cover - a build without a compiler
+    _greedy = None
 
 __all__ = ["EntityDecoder"]
 
@@ -32,7 +41,8 @@ _KINDS = "BILUO"
 class EntityDecoder:
     """Entities for parsed docs, as the pipeline's ``ner`` component would set them."""
 
-    def __init__(self, ner: Any) -> None:
+    def __init__(self, ner: Any, compiled: bool = True) -> None:
+        self.compiled = compiled  # False: walk the tokens from Python even where the walk is compiled
         model = ner.model
         if not model.attrs.get("has_upper") or model.attrs.get("unseen_classes"):
             raise ValueError("entity recognizer without an output layer or with unseen classes")
@@ -59,6 +69,14 @@ class EntityDecoder:
         self.labels = [n[2:] for n in names]
         known = sorted({label for label in self.labels if label})
         self.label_index = np.array([known.index(label) if label else -1 for label in self.labels])
+        # each label's "in" and "last" moves (-1: none)
+        self.inside_of = np.full(len(known), -1)
+        self.last_of = np.full(len(known), -1)
+        for moves, kind in ((self.inside_of, 1), (self.last_of, 2)):
+            for move in np.flatnonzero(kinds == kind).tolist():
+                moves[self.label_index[move]] = move
+        # what Doc.set_ents writes: B (3) or I (1) and the label of entity tokens, O (2) elsewhere
+        self.label_ids = [int(ner.vocab.strings.add(label)) if label else 0 for label in self.labels]
         labelled = self.label_index >= 0
         self.begin = (kinds == 0) & labelled
         self.inside = (kinds == 1) & labelled
@@ -68,16 +86,20 @@ class EntityDecoder:
         self.kinds = kinds
 
     def __call__(self, docs: Sequence[Any]) -> None:
-        """Set ``doc.ents`` on each doc (its sentence starts, if any, bound the entities)."""
-        from spacy.tokens import Span
-
+        """Set ``doc.ents`` on each doc (its sentence starts, if any, bound the entities):
+        as ``Doc.set_ents`` sets them on a doc with none, written as two columns."""
         docs = [d for d in docs if len(d)]
         if not docs:
             return
         found = self.decode(docs)
         for doc, ents in zip(docs, found, strict=True):
-            spans = [Span(doc, start, end, label=self.labels[move]) for start, end, move in ents]
-            doc.set_ents(spans, default="outside")
+            columns = np.zeros((len(doc), 2), dtype=np.uint64)
+            columns[:, 0] = 2
+            for start, end, move in ents:
+                columns[start, 0] = 3
+                columns[start + 1 : end, 0] = 1
+                columns[start:end, 1] = self.label_ids[move]
+            doc.from_array(["ENT_IOB", "ENT_TYPE"], columns)
 
     def decode(self, docs: Sequence[Any]) -> list[list[tuple[int, int, int]]]:
         """(start, end, move) of each doc's entities, ``move`` the class that labels it.
@@ -108,15 +130,35 @@ class EntityDecoder:
             | (self.unit & ~space[:, None])
             | self.out
         )
-        closed_moves = np.where(valid, scores, -np.inf).argmax(axis=1).tolist()
+        closed_moves = np.where(valid, scores, -np.inf).argmax(axis=1)
+        cannot_go_on = last | next_starts_sentence
+        if _greedy is not None and self.compiled:
+            entities = _greedy.walk_entities(
+                cached.reshape((n, -1)), self.lower_b, self.upper_w, self.upper_b,
+                closed_moves, cannot_go_on.view(np.uint8), self.kinds, self.label_index,
+                self.inside_of, self.last_of, self.n_hidden, self.n_pieces,
+            )  # fmt: skip
+        else:
+            entities = self._walk(cached, closed_moves.tolist(), cannot_go_on.tolist())
+        out: list[list[tuple[int, int, int]]] = [[] for _ in docs]
+        doc_of = np.repeat(np.arange(len(docs)), lengths).tolist()
+        offsets = starts.tolist()
+        for first, end, move in entities:
+            index = doc_of[first]
+            out[index].append((first - offsets[index], end - offsets[index], move))
+        return out
+
+    def _walk(
+        self, cached: NDArray[np.float32], closed_moves: list[int], cannot_go_on: list[bool]
+    ) -> list[tuple[int, int, int]]:
+        """(start, end, move) of each entity over all the tokens (``_greedy.walk_entities``
+        does the same in C)."""
         kinds = self.kinds.tolist()
         label_index = self.label_index.tolist()
-        inside_of = {label_index[m]: m for m in np.flatnonzero(self.inside).tolist()}
-        last_of = {label_index[m]: m for m in np.flatnonzero(self.last).tolist()}
-        cannot_go_on = (last | next_starts_sentence).tolist()
+        inside_of, last_of = self.inside_of.tolist(), self.last_of.tolist()
         entities: list[tuple[int, int, int]] = []
         begin = label = -1
-        for token in range(n):
+        for token in range(len(closed_moves)):
             if begin < 0:
                 move = closed_moves[token]
                 kind = kinds[move]
@@ -133,13 +175,7 @@ class EntityDecoder:
                     continue
             entities.append((begin, token + 1, ending))
             begin = -1
-        out: list[list[tuple[int, int, int]]] = [[] for _ in docs]
-        doc_of = np.repeat(np.arange(len(docs)), lengths).tolist()
-        offsets = starts.tolist()
-        for first, end, move in entities:
-            index = doc_of[first]
-            out[index].append((first - offsets[index], end - offsets[index], move))
-        return out
+        return entities
 
     def _scores(
         self, hidden: NDArray[np.float32], moves: tuple[int, ...] | None = None
