@@ -15,12 +15,14 @@ annotations are identical.  A rule using anything else makes ``AttributeTable`` 
 Most tokens start no rule over several tokens, and the one-token rules they match write
 only to themselves, so what they end with is known from their key alone: the
 ``AttributeAnnotator`` remembers that outcome per key and writes a doc's columns in one
-pass, without listing its matches; a doc with any other token goes through the ruler.
+pass, without listing its matches (straight into the doc's tokens where ``_tokens.pyx``
+was compiled at install); a doc with any other token goes through the ruler.
 """
 
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import Any
 
 __all__ = ["ANNOTATOR", "AttributeAnnotator", "AttributeTable", "AttributeWriter", "speed_up_attribute_ruler"]
@@ -28,6 +30,13 @@ __all__ = ["ANNOTATOR", "AttributeAnnotator", "AttributeTable", "AttributeWriter
 KNOWN = 200_000  # (tag, word, dep, space) keys whose candidate rules are remembered
 COLUMNS = ["TAG", "LOWER", "DEP", "IS_SPACE"]  # what the rules test
 ANNOTATOR = "wirewatch_annotator"  # the ruler's attribute holding its AttributeAnnotator
+MORPH_COLUMN = 1  # of the writer's POS, MORPH, LEMMA
+
+_tokens: ModuleType | None
+try:  # the writer compiled at install (setup.py); without it, Doc.from_array
+    from wirewatch.enrich import _tokens
+except ImportError:  # pragma: no cover - a build without a compiler
+    _tokens = None
 _KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
 _Rule = tuple[int, int, tuple[tuple[tuple[str, Any], ...], ...]]  # (rule index, match id, token specs)
 _Known = tuple[list[tuple[int, int]], list[_Rule]]  # one-token matches, longer candidate rules
@@ -241,7 +250,8 @@ class AttributeWriter:
         self.ruler = ruler
         self.set_annotations = ruler.set_annotations
         self.names = ["POS", "MORPH", "LEMMA"]
-        columns = {POS: 0, MORPH: 1, LEMMA: 2}
+        self.attr_ids = [POS, MORPH, LEMMA]
+        columns = {POS: 0, MORPH: MORPH_COLUMN, LEMMA: 2}
         # per rule: the token it sets (an index into the match) and (column, value) pairs,
         # or None when it sets something no column holds
         self.writes: list[tuple[int, tuple[tuple[int, Any], ...]] | None] = [
@@ -276,18 +286,24 @@ class AttributeAnnotator:
 
     A token's outcome is the (column, value) pairs its one-token matches leave, applied in
     rule order (later rules win), or None when it may start a longer rule or matches one
-    that sets TAG or DEP: then its doc goes through the ruler (``match`` and the writer).
+    that sets an attribute the annotator does not write: then its doc goes through the
+    ruler (``match`` and the writer).  Compiled, it writes what the ruler's rules set (POS,
+    MORPH, LEMMA, TAG, DEP) as spaCy's ``set_token_attrs`` does; otherwise POS, MORPH and
+    LEMMA through ``Doc.from_array``.
     """
 
     def __init__(self, ruler: Any, table: AttributeTable, writer: AttributeWriter) -> None:
+        from spacy.attrs import DEP, TAG
+
         self.ruler, self.table, self.writer = ruler, table, writer
+        self.attr_ids = writer.attr_ids + ([TAG, DEP] if _tokens is not None else [])
         self.outcomes: dict[tuple[int, int, int, int], tuple[tuple[int, Any], ...] | None] = {}
 
     def __call__(self, docs: Any) -> None:
         import numpy as np
 
         table, outcomes, outcome = self.table, self.outcomes, self._outcome
-        names = self.writer.names
+        names, attr_ids = self.writer.names, self.attr_ids
         for doc in docs:
             if not len(doc):
                 continue
@@ -300,6 +316,9 @@ class AttributeAnnotator:
                 continue
             if not any(found):
                 continue
+            if _tokens is not None:
+                _tokens.write_token_attrs(doc, found, attr_ids)  # None is ruled out above
+                continue
             rows = doc.to_array(names).tolist()
             for row, pairs in zip(rows, found, strict=True):
                 for column, value in pairs:  # type: ignore[union-attr]  # None is ruled out above
@@ -310,14 +329,18 @@ class AttributeAnnotator:
         singles, longer = self.table.known.get(key) or self.table._sort_out(key)
         result: tuple[tuple[int, Any], ...] | None = None
         if not longer:
+            column_of = {attr: column for column, attr in enumerate(self.attr_ids)}
             written: dict[int, Any] = {}
             for index, _ in sorted(singles):
-                write = self.writer.writes[index]
-                if write is None or write[0] not in (0, -1):
+                attrs = self.ruler.attrs[index]
+                if self.ruler.indices[index] not in (0, -1) or not set(attrs) <= column_of.keys():
                     break
-                written.update(write[1])
+                written.update((column_of[attr], value) for attr, value in attrs.items())
             else:
                 result = tuple(sorted(written.items()))
+                if MORPH_COLUMN in written:  # as Doc.from_array does, once per key
+                    vocab = self.ruler.vocab
+                    vocab.morphology.add(vocab.strings[written[MORPH_COLUMN]])
         if len(self.outcomes) >= KNOWN:
             self.outcomes.clear()
         self.outcomes[key] = result

@@ -71,3 +71,18 @@ def test_the_writer_annotates_as_the_ruler_does(one_by_one: bool) -> None:
 
     assert sum(t.pos_ == "PROPN" for d in ours for t in d) > 20
     assert [annotations(d) for d in ours] == [annotations(d) for d in theirs]
+
+
+def test_the_compiled_writer_refuses_what_does_not_fit() -> None:
+    from spacy.attrs import POS
+
+    from wirewatch.enrich._tokens import write_token_attrs
+
+    doc = load_nlp().make_doc("Two tokens")
+    noun = int(load_nlp().vocab.strings["NOUN"])
+    write_token_attrs(doc, [(), ((0, noun),)], [POS])
+    assert [t.pos_ for t in doc] == ["", "NOUN"]
+    with pytest.raises(ValueError, match="one outcome per token"):
+        write_token_attrs(doc, [()], [POS])
+    with pytest.raises(ValueError, match="no attribute column"):
+        write_token_attrs(doc, [(), ((3, noun),)], [POS])
