@@ -18,6 +18,7 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wirewatch.enrich.columns import Columns, hashes, read_columns
 from wirewatch.enrich.nlp import ParsedText
@@ -31,7 +32,7 @@ from wirewatch.names import (
     title_gender,
 )
 
-__all__ = ["NameMention", "Quoted", "find_entities", "find_name_mentions"]
+__all__ = ["NameMention", "Quoted", "find_entities", "find_name_mentions", "quoted_in"]
 
 KINDS = {
     "PERSON": EntityKind.PERSON,
@@ -106,6 +107,12 @@ class Quoted:
         return k >= 0 and offset < self.ends[k]
 
 
+@lru_cache(maxsize=256)
+def quoted_in(text: str) -> Quoted:
+    """``Quoted(text)``, read once for a paragraph that the mentions and the resolver both ask about."""
+    return Quoted(text)
+
+
 def _words(cols: Columns, tokens: Iterable[int]) -> tuple[str, ...]:
     return tuple(
         cols.word(i).rstrip(".")
@@ -146,7 +153,7 @@ def find_name_mentions(parsed: ParsedText, columns: Sequence[Columns] | None = N
     paragraphs = []
     columns = read_columns(parsed) if columns is None else columns
     for para, cols in zip(parsed.paragraphs, columns, strict=True):
-        quoted = Quoted(cols.text)
+        quoted = quoted_in(cols.text)
         taken: set[int] = set()
         paragraphs.append((para.start, cols, quoted, sentence_base, taken))
         for ent_start, ent_end, label in cols.ents():
