@@ -147,7 +147,7 @@ class Columns:
         self.doc, self.text, self.sent_starts, self._ents = doc, text, sent_starts, ents
         for name, values in lists.items():
             setattr(self, name, values)
-        self._children: dict[int, list[int]] | None = None
+        self._children: list[list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.lower)
@@ -185,11 +185,11 @@ class Columns:
     def children(self, i: int) -> list[int]:
         """``token.children``: the tokens headed by token ``i``, in order."""
         if self._children is None:
-            self._children = {}
+            self._children = [[] for _ in self.head]
             for child, head in enumerate(self.head):
                 if head != child:
-                    self._children.setdefault(head, []).append(child)
-        return self._children.get(i, [])
+                    self._children[head].append(child)
+        return self._children[i]
 
     def lefts(self, i: int) -> list[int]:
         return [child for child in self.children(i) if child < i]

@@ -49,6 +49,7 @@ _STATEMENT = REPORT_NOUNS | {"following", "follows"}  # a colon after these hand
 # A paragraph that is only a quotation, after one whose quotation had a speaker, goes on
 # with that speaker (the news convention for a speaker's next paragraph).
 SOLO_INHERITS = True
+_PAST = 1 << 62  # sorts after any character offset
 
 
 @dataclass(slots=True)
@@ -120,7 +121,9 @@ class _Paragraph:
         return next((m for m in self.marks if _overlap(span, (m.start, m.end)) > 0), None)
 
     def sentence_of(self, pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(self.sents) if s <= pos < e), len(self.sents) - 1)
+        """The sentence holding character ``pos``; the last one for a character between sentences."""
+        k = bisect.bisect_right(self.sents, (pos, _PAST)) - 1  # the sentences are in order
+        return k if k >= 0 and pos < self.sents[k][1] else len(self.sents) - 1
 
     def speaker(self, cue: Cue) -> Span | None:
         if cue.speaker is None:

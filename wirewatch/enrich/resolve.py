@@ -144,6 +144,7 @@ class _Article:
         self.votes: Counter[tuple[str, str]] = Counter()
         self.events: list[tuple[int, NameMention | _Pronoun | _Role]] | None = None  # the same for both walks
         self.speaking: list[bool] = []  # each event inside a speaker mention?
+        self.event_sentences: list[int] = []  # and in which sentence
         self._walk(speaker_spans)
         # Second pass: a person most often called "he" in the first is male, and so on.
         self.gender = {m.cluster: m.gender for m in self.people if m.gender}
@@ -185,7 +186,10 @@ class _Article:
         if self.events is None:
             self.events = self._events()
             self.speaking = _inside_any(speaker_spans, [start for start, _ in self.events])
-        for (start, item), speaker in zip(self.events, self.speaking, strict=True):
+            self.event_sentences = [self.sentence(start) for start, _ in self.events]
+        for (start, item), speaker, sentence in zip(
+            self.events, self.speaking, self.event_sentences, strict=True
+        ):
             if isinstance(item, NameMention):
                 canonical: str | None = item.cluster
                 subject = item.subject
@@ -202,7 +206,7 @@ class _Article:
             if not isinstance(item, NameMention):
                 self.resolved[start] = canonical
             if canonical:
-                self.refs.append(_Ref(start, self.sentence(start), subject or speaker, canonical))
+                self.refs.append(_Ref(start, sentence, subject or speaker, canonical))
 
     def antecedent(self, pos: int, gender: str | None) -> str | None:
         """The person a he/she at ``pos`` most plausibly is (see the module docstring)."""
