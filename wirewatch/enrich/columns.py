@@ -153,9 +153,10 @@ class Columns:
         return len(self.lower)
 
     def _label(self, value: int) -> str:
-        if value not in _LABELS:
-            _LABELS[value] = str(self.doc.vocab.strings[value])
-        return _LABELS[value]
+        label = _LABELS.get(value)
+        if label is None:
+            label = _LABELS[value] = str(self.doc.vocab.strings[value])
+        return label
 
     def word(self, i: int) -> str:
         """``token.lower_``."""

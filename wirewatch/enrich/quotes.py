@@ -118,6 +118,8 @@ class _Paragraph:
         return self.start + idx[tokens[0]], self.start + idx[last] + length[last]
 
     def in_mark(self, span: Span) -> MarkSpan | None:
+        if not self.marks:  # most paragraphs
+            return None
         return next((m for m in self.marks if _overlap(span, (m.start, m.end)) > 0), None)
 
     def sentence_of(self, pos: int) -> int:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -84,20 +84,27 @@ class _Role(NamedTuple):
     length: int  # characters
 
     @classmethod
-    def of(cls, cols: Columns, start: int, end: int) -> _Role:
-        """The noun phrase of a paragraph's tokens ``start`` to ``end``."""
+    def of(cls, cols: Columns, start: int, end: int, heads: Container[str]) -> _Role:
+        """The noun phrase of a paragraph's tokens ``start`` to ``end``.
+
+        Its ``words`` are read only when its head word (spelt out) is one of ``heads``, the
+        role words people were introduced with: ``role_holder`` finds no one otherwise.
+        """
         root = cols.span_root(start, end)
-        words = [
-            cols.word(t).rstrip(".")
-            for t in range(start, end)
-            if cols.pos_(t) not in {"DET", "PUNCT", "PART"} and cols.tag_(t) != "POS"
-        ]
+        head = cols.word(root)
+        words: list[str] = []
+        if ABBREVIATIONS.get(head, head) in heads:
+            words = [
+                cols.word(t).rstrip(".")
+                for t in range(start, end)
+                if cols.pos_(t) not in {"DET", "PUNCT", "PART"} and cols.tag_(t) != "POS"
+            ]
         return cls(
             definite=cols.word(start) in DEFINITE,
             plural=cols.tag_(root) in PLURAL_TAGS,
             nominal=cols.pos_(root) in {"NOUN", "PROPN"},
             subject=cols.dep_(root) in SUBJECT_DEPS,
-            head=cols.word(root),
+            head=head,
             words=tuple(ABBREVIATIONS.get(w, w) for w in words),
             length=len(cols.span_text(start, end)),
         )
@@ -176,7 +183,7 @@ class _Article:
             for start, end in cols.noun_chunks():
                 pos = para.start + cols.idx[start]
                 if cols.lower[start] in definite and not self.quoted(pos):  # quoted ones go below
-                    role = _Role.of(cols, start, end)
+                    role = _Role.of(cols, start, end, self.by_role_word)
                     if role.nominal:
                         events.append((pos, role))
         return sorted((e for e in events if not self.quoted(e[0])), key=lambda e: e[0])
@@ -301,7 +308,7 @@ class _Article:
             ]
             return self.by_name(name, start) or (others[0] if others else name), OTHER_NAME
         pos = offset + cols.idx[first]
-        role = _Role.of(cols, first, last)
+        role = _Role.of(cols, first, last, self.by_role_word)
         return (self.resolved[pos] if pos in self.resolved else self.role_holder(role, pos)), ROLE
 
 
