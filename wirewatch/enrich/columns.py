@@ -221,9 +221,9 @@ class Columns:
         """``doc[start:end].root.i``: a sentence root inside, else the token fewest steps from
         its root among those headed from outside (a lone punctuation or space token last)."""
         head = self.head
-        root = next((i for i in range(start, end) if head[i] == i), None)
-        if root is not None:
-            return root
+        for i in range(start, end):
+            if head[i] == i:
+                return i
         best, root = len(self), start
         for i in range(start, end):
             if not start <= head[i] < end and (steps := self._steps_to_root(i)) < best:
