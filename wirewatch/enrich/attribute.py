@@ -7,7 +7,7 @@ character spans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wirewatch.enrich.columns import Columns, ids
 from wirewatch.enrich.cues import cue_class, cue_forms, inflections
@@ -57,8 +57,7 @@ _MENTION_OPENERS = frozenset(_PUNCT_EDGE | {"\u201c", "\u201d", '"'})  # dropped
 _MENTION_CLOSERS = frozenset(_MENTION_OPENERS | {"'s", "’s"})  # and from its end
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """A cue in a paragraph: its tokens, its class, its speaker and its reported content.
 
     ``speaker`` and ``content`` are token ranges or None; ``kind`` is "speech", "belief",

@@ -147,15 +147,16 @@ class Columns:
         self.doc, self.text, self.sent_starts, self._ents = doc, text, sent_starts, ents
         for name, values in lists.items():
             setattr(self, name, values)
-        self._children: dict[int, list[int]] | None = None
+        self._children: list[list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.lower)
 
     def _label(self, value: int) -> str:
-        if value not in _LABELS:
-            _LABELS[value] = str(self.doc.vocab.strings[value])
-        return _LABELS[value]
+        label = _LABELS.get(value)
+        if label is None:
+            label = _LABELS[value] = str(self.doc.vocab.strings[value])
+        return label
 
     def word(self, i: int) -> str:
         """``token.lower_``."""
@@ -185,11 +186,11 @@ class Columns:
     def children(self, i: int) -> list[int]:
         """``token.children``: the tokens headed by token ``i``, in order."""
         if self._children is None:
-            self._children = {}
+            self._children = [[] for _ in self.head]
             for child, head in enumerate(self.head):
                 if head != child:
-                    self._children.setdefault(head, []).append(child)
-        return self._children.get(i, [])
+                    self._children[head].append(child)
+        return self._children[i]
 
     def lefts(self, i: int) -> list[int]:
         return [child for child in self.children(i) if child < i]
@@ -220,9 +221,9 @@ class Columns:
         """``doc[start:end].root.i``: a sentence root inside, else the token fewest steps from
         its root among those headed from outside (a lone punctuation or space token last)."""
         head = self.head
-        root = next((i for i in range(start, end) if head[i] == i), None)
-        if root is not None:
-            return root
+        for i in range(start, end):
+            if head[i] == i:
+                return i
         best, root = len(self), start
         for i in range(start, end):
             if not start <= head[i] < end and (steps := self._steps_to_root(i)) < best:

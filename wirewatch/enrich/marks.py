@@ -11,7 +11,7 @@ as ``continues`` on the next span.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["MarkSpan", "find_marks"]
 
@@ -30,8 +30,7 @@ _SINGLE_OPENER = re.compile(f"[{SINGLE_OPEN}']")
 _SINGLE_CLOSER = re.compile(f"[{SINGLE_CLOSE}']")
 
 
-@dataclass(frozen=True, slots=True)
-class MarkSpan:
+class MarkSpan(NamedTuple):
     """[start, end) of a quotation, marks included (end is past the closing mark if any).
 
     ``double`` tells double marks (straight, curly, guillemets) from single ones;

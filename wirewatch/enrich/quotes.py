@@ -21,8 +21,10 @@ Nothing is guessed: a quotation with no cue near it has no speaker.  The resolve
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from wirewatch.enrich.attribute import Cue, find_cues, speaker_by_order, speaker_tokens
 from wirewatch.enrich.columns import Columns, read_columns
@@ -47,6 +49,7 @@ _STATEMENT = REPORT_NOUNS | {"following", "follows"}  # a colon after these hand
 # A paragraph that is only a quotation, after one whose quotation had a speaker, goes on
 # with that speaker (the news convention for a speaker's next paragraph).
 SOLO_INHERITS = True
+_PAST = 1 << 62  # sorts after any character offset
 
 
 @dataclass(slots=True)
@@ -70,6 +73,10 @@ def quote_kind(fragment: str) -> QuoteKind:
     return QuoteKind.MIXED
 
 
+def _start(mark: MarkSpan) -> int:
+    return mark.start
+
+
 def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
@@ -78,12 +85,17 @@ class _Paragraph:
     """One paragraph's doc and columns, its cues and marks, in article character offsets."""
 
     def __init__(self, text: str, para: Paragraph, marks: list[MarkSpan], cols: Columns) -> None:
-        self.text, self.start, self.end, self.doc, self.marks = text, para.start, para.end, para.doc, marks
+        self.text, self.start, self.doc, self.marks = text, para.start, para.doc, marks
+        self.end = para.start + len(cols.text)  # para.end, without asking spaCy again
         self.cols = cols
         self.cues = find_cues(cols)
-        starts = cols.sent_starts
-        self.sents = [self.chars(bounds) for bounds in zip(starts, [*starts[1:], len(cols)], strict=True)]
         self.lead_in: _Found | None = None
+
+    @cached_property
+    def sents(self) -> list[Span]:
+        """The sentences' character spans: read only where there is a cue or a quotation mark."""
+        starts = self.cols.sent_starts
+        return [self.chars(bounds) for bounds in zip(starts, [*starts[1:], len(self.cols)], strict=True)]
 
     def closing_cue(self) -> _Found | None:
         """The attribution a paragraph ending in a colon hands to the next one ("She went on:")."""
@@ -106,10 +118,14 @@ class _Paragraph:
         return self.start + idx[tokens[0]], self.start + idx[last] + length[last]
 
     def in_mark(self, span: Span) -> MarkSpan | None:
+        if not self.marks:  # most paragraphs
+            return None
         return next((m for m in self.marks if _overlap(span, (m.start, m.end)) > 0), None)
 
     def sentence_of(self, pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(self.sents) if s <= pos < e), len(self.sents) - 1)
+        """The sentence holding character ``pos``; the last one for a character between sentences."""
+        k = bisect.bisect_right(self.sents, (pos, _PAST)) - 1  # the sentences are in order
+        return k if k >= 0 and pos < self.sents[k][1] else len(self.sents) - 1
 
     def speaker(self, cue: Cue) -> Span | None:
         if cue.speaker is None:
@@ -331,16 +347,16 @@ def find_quotes(
     """
     parsed = parsed if parsed is not None else parse_text(text)
     text = parsed.text
-    spans = [(p.start, p.end) for p in parsed.paragraphs]
+    columns = read_columns(parsed) if columns is None else columns
+    spans = [(p.start, p.start + len(cols.text)) for p, cols in zip(parsed.paragraphs, columns, strict=True)]
     marks = find_marks(text, spans)
     headline = _headline(text, parsed)
     found: list[_Found] = []
     previous: _Found | None = None
     lead_in: _Found | None = None
-    columns = read_columns(parsed) if columns is None else columns
-    for para, cols in zip(parsed.paragraphs, columns, strict=True):
-        end = para.end
-        own = [m for m in marks if para.start <= m.start < end]
+    for para, cols, (_, end) in zip(parsed.paragraphs, columns, spans, strict=True):
+        first = bisect.bisect_left(marks, para.start, key=_start)  # marks are in text order
+        own = marks[first : bisect.bisect_left(marks, end, key=_start)]
         sign_off = _SIGN_OFF.fullmatch(text[para.start : end])
         if sign_off and previous is not None and previous.speaker is None and previous.mark is not None:
             # "“…”⏎⏎- Bernie Sanders." signs the quotation above
