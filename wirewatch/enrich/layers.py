@@ -8,14 +8,28 @@ twice.  ``use_fast_layers(nlp)`` gives those layers a forward pass that, when pr
 does the same float operations in the same order with numpy (the maximum of the pieces;
 the mean once, the variance from it), so the vectors are bit for bit thinc's; when
 training it is thinc's own.
+
+The four residual layers after the embeddings (``with_array(residual(expand_window >>
+maxout >> layernorm >> dropout) x4, pad=4)``) are run, when predicting, by one compiled
+function (``_encoder.pyx``: the windows, bias, best piece, layer norm and residual sum in
+two C passes per layer, the matrix products and ``var ** -0.5`` by numpy), on the rows
+thinc's ``with_array`` flattens (padding included), so the vectors are again bit for bit
+thinc's; without the compiled module, thinc's own layers run with the numpy ones above.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+_encoder: ModuleType | None
+try:  # the residual stack compiled at install (setup.py); without it, thinc's layers
+    from wirewatch.enrich import _encoder
+except ImportError:  # pragma: no cover - a build without a compiler
+    _encoder = None
 
 __all__ = ["use_fast_layers"]
 
@@ -65,10 +79,81 @@ def _layernorm(thincs: Forward) -> Forward:
 
 
 _FAST = {"maxout": _maxout, "layernorm": _layernorm}
+_RESIDUAL_LEAVES = ["expand_window", "maxout", "layernorm", "dropout"]
+
+
+def _residual_layers(node: Any) -> list[tuple[Any, Any]] | None:
+    """The (maxout, layer norm) of each residual layer of a ``with_array(residual(
+    expand_window >> maxout >> layernorm >> dropout) >> ...)`` node; None for any other node."""
+    from thinc.layers.chain import forward as chain
+    from thinc.layers.residual import forward as residual
+    from thinc.layers.with_array import forward as with_array
+
+    if node._func is not with_array or len(node.layers) != 1:
+        return None
+    inner = node.layers[0]
+    residuals = [inner] if inner._func is residual else inner.layers
+    if inner._func not in (residual, chain) or not residuals:
+        return None
+    pairs = []
+    for layer in residuals:
+        if layer._func is not residual:
+            return None
+        leaves = _chained(layer.layers, chain)
+        if (
+            leaves is None
+            or [n.name for n in leaves] != _RESIDUAL_LEAVES
+            or leaves[0].attrs.get("window_size") != 1
+        ):
+            return None
+        maxout, norm = leaves[1], leaves[2]
+        width = maxout.get_dim("nO")
+        if maxout.get_dim("nI") != 3 * width or norm.get_dim("nI") != width:
+            return None
+        pairs.append((maxout, norm))
+    return pairs
+
+
+def _chained(layers: list[Any], chain: Any) -> list[Any] | None:
+    """The layers of nested chains, in order; None if another combinator is among them."""
+    leaves: list[Any] = []
+    for layer in layers:
+        if not layer.layers:
+            leaves.append(layer)
+        elif layer._func is chain and (inner := _chained(layer.layers, chain)) is not None:
+            leaves.extend(inner)
+        else:
+            return None
+    return leaves
+
+
+def _weights(maxout: Any, norm: Any) -> tuple[Any, Any, Any, Any]:
+    width, pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
+    W = maxout.get_param("W").reshape((width * pieces, 3 * width))
+    return W, maxout.get_param("b").reshape(width * pieces), norm.get_param("G"), norm.get_param("b")
+
+
+def _residual_stack(thincs: Forward, pairs: list[tuple[Any, Any]]) -> Forward:
+    def forward(model: Any, Xs: Any, is_train: bool) -> tuple[Any, Callable[[Any], Any]]:
+        if (
+            is_train
+            or _encoder is None
+            or not isinstance(Xs, list)
+            or not all(isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype == np.float32 for X in Xs)
+            or not any(len(X) for X in Xs)
+        ):
+            return thincs(model, Xs, is_train)
+        pad = model.attrs["pad"]
+        lengths = np.asarray([len(X) for X in Xs], dtype="int32")
+        Yf = _encoder.residual_stack(model.ops.flatten(Xs, pad=pad), [_weights(*pair) for pair in pairs])
+        return model.ops.unflatten(Yf, lengths, pad=pad), _no_backprop
+
+    return forward
 
 
 def use_fast_layers(nlp: Any) -> None:
-    """Give the pipeline's maxout and layer-norm layers the numpy forward pass."""
+    """Give the pipeline's maxout and layer-norm layers the numpy forward pass, and its
+    residual stacks the compiled one."""
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if model is None or not hasattr(model, "walk"):
@@ -77,4 +162,7 @@ def use_fast_layers(nlp: Any) -> None:
             make = _FAST.get(node.name)
             if make is not None and not node.attrs.get("wirewatch_fast"):
                 node._func = make(node._func)
+                node.attrs["wirewatch_fast"] = True
+            elif not node.attrs.get("wirewatch_fast") and (pairs := _residual_layers(node)) is not None:
+                node._func = _residual_stack(node._func, pairs)
                 node.attrs["wirewatch_fast"] = True
