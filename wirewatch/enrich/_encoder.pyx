@@ -64,64 +64,133 @@ cdef extern from *:
         return 0.0f + ww_pairwise_sum(a, n);
     }
 
-    /* Row x as the middle of window i, the right of window i-1, the left of window i+1. */
-    static inline void ww_place(const float* x, float* cols, ptrdiff_t i, ptrdiff_t rows, ptrdiff_t width) {
+    /* thinc's seq2col(X, 1) into cols: row i is X[i-1] | X[i] | X[i+1] (the slots past
+       the ends are the caller's zeros). */
+    static void ww_windows(const float* X, float* cols, ptrdiff_t rows, ptrdiff_t width) {
         size_t size = (size_t)width * sizeof(float);
-        if (x != cols + (3 * i + 1) * width) memcpy(cols + (3 * i + 1) * width, x, size);
-        if (i > 0) memcpy(cols + (3 * i - 1) * width, x, size);
-        if (i + 1 < rows) memcpy(cols + (3 * i + 3) * width, x, size);
+        for (ptrdiff_t i = 0; i < rows; i++) {
+            const float* x = X + i * width;
+            memcpy(cols + (3 * i + 1) * width, x, size);
+            if (i > 0) memcpy(cols + (3 * i - 1) * width, x, size);
+            if (i + 1 < rows) memcpy(cols + (3 * i + 3) * width, x, size);
+        }
     }
 
-    /* thinc's seq2col(X, 1) into zeroed cols: row i is X[i-1] | X[i] | X[i+1]. */
-    static void ww_windows(const float* X, float* cols, ptrdiff_t rows, ptrdiff_t width) {
-        for (ptrdiff_t i = 0; i < rows; i++) ww_place(X + i * width, cols, i, rows, width);
+    /* Eight floats, one AVX register (two SSE ones); only ever passed to inline functions. */
+    #if defined(__GNUC__) && !defined(__clang__)
+    #pragma GCC diagnostic ignored "-Wpsabi"
+    #endif
+    typedef float ww_v8 __attribute__((vector_size(32)));
+    typedef int ww_i8 __attribute__((vector_size(32)));
+    #if defined(__clang__)
+    #define WW_SHUFFLE(x, y, ...) __builtin_shufflevector(x, y, __VA_ARGS__)
+    #else
+    #define WW_SHUFFLE(x, y, ...) __builtin_shuffle(x, y, (ww_i8){__VA_ARGS__})
+    #endif
+
+    /* np.maximum lane by lane. */
+    static inline ww_v8 ww_vmaximum(ww_v8 a, ww_v8 b) {
+        ww_v8 m = a > b ? a : b;
+        return a != a ? a : m;
+    }
+
+    /* The end of numpy's pairwise sum of eight running sums, plus the identity. */
+    static inline float ww_v8_sum(ww_v8 r) {
+        return 0.0f + (((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])));
+    }
+
+    /* The common shape, eight columns at a time: 3 pieces, a width that is a multiple of 8
+       up to 128, where numpy's pairwise sum is eight running sums eight columns apart. */
+    static inline void ww_maxout3_moments_row(
+        const float* y, const float* bias, float* c, float* var, ptrdiff_t width
+    ) {
+        const float n = (float)width, eps = (float)1e-08;
+        ww_v8 sum = {0}, squares = {0};
+        for (ptrdiff_t k = 0; k < width / 8; k++) {
+            ww_v8 A, B, C, bA, bB, bC;
+            memcpy(&A, y + 24 * k, 32); memcpy(&B, y + 24 * k + 8, 32); memcpy(&C, y + 24 * k + 16, 32);
+            memcpy(&bA, bias + 24 * k, 32); memcpy(&bB, bias + 24 * k + 8, 32); memcpy(&bC, bias + 24 * k + 16, 32);
+            A = A + bA; B = B + bB; C = C + bC;
+            /* the pieces of the eight units: columns 3j, 3j + 1, 3j + 2 */
+            ww_v8 p0 = WW_SHUFFLE(WW_SHUFFLE(A, B, 0, 3, 6, 9, 12, 15, 0, 0), C, 0, 1, 2, 3, 4, 5, 10, 13);
+            ww_v8 p1 = WW_SHUFFLE(WW_SHUFFLE(A, B, 1, 4, 7, 10, 13, 0, 0, 0), C, 0, 1, 2, 3, 4, 8, 11, 14);
+            ww_v8 p2 = WW_SHUFFLE(WW_SHUFFLE(A, B, 2, 5, 8, 11, 14, 0, 0, 0), C, 0, 1, 2, 3, 4, 9, 12, 15);
+            ww_v8 best = ww_vmaximum(ww_vmaximum(p0, p1), p2);
+            memcpy(c + 8 * k, &best, 32);
+            sum = k ? sum + best : best;
+        }
+        const float mean = ww_v8_sum(sum) / n;
+        for (ptrdiff_t k = 0; k < width / 8; k++) {
+            ww_v8 x;
+            memcpy(&x, c + 8 * k, 32);
+            x = x - mean;
+            memcpy(c + 8 * k, &x, 32);
+            squares = k ? squares + x * x : x * x;
+        }
+        *var = ww_v8_sum(squares) / n + eps;
+    }
+
+    /* Any other shape, a column at a time. */
+    static inline void ww_maxout_moments_row(
+        const float* y, const float* bias, float* c, float* var, float* squares,
+        ptrdiff_t width, ptrdiff_t pieces
+    ) {
+        const float n = (float)width, eps = (float)1e-08;
+        for (ptrdiff_t j = 0; j < width; j++) {
+            float best = y[j * pieces] + bias[j * pieces];
+            for (ptrdiff_t p = 1; p < pieces; p++)
+                best = ww_maximum(best, y[j * pieces + p] + bias[j * pieces + p]);
+            c[j] = best;
+        }
+        float mean = ww_row_sum(c, width) / n;
+        for (ptrdiff_t j = 0; j < width; j++) {
+            c[j] = c[j] - mean;
+            squares[j] = c[j] * c[j];
+        }
+        *var = ww_row_sum(squares, width) / n + eps;
     }
 
     /* Per row of the product Y: bias, best piece, mean, centred = best - mean, and
-       var = mean of the squares + 1e-08, as layers.py's maxout and layer norm. */
+       var = mean of the squares + 1e-08, as layers.py's maxout and layer norm.
+       squares: a row of scratch. */
     WW_CLONES static void ww_maxout_moments(
         const float* Y, const float* bias, float* centred, float* var, float* squares,
         ptrdiff_t rows, ptrdiff_t width, ptrdiff_t pieces
     ) {
-        const float n = (float)width, eps = (float)1e-08;
+        int fast = pieces == 3 && width % 8 == 0 && width <= 128;
         for (ptrdiff_t i = 0; i < rows; i++) {
-            const float* y = Y + i * width * pieces;
-            float* c = centred + i * width;
-            if (pieces == 3) {
-                for (ptrdiff_t j = 0; j < width; j++)
-                    c[j] = ww_maximum(ww_maximum(y[3 * j] + bias[3 * j], y[3 * j + 1] + bias[3 * j + 1]),
-                                      y[3 * j + 2] + bias[3 * j + 2]);
-            } else {
-                for (ptrdiff_t j = 0; j < width; j++) {
-                    float best = y[j * pieces] + bias[j * pieces];
-                    for (ptrdiff_t p = 1; p < pieces; p++)
-                        best = ww_maximum(best, y[j * pieces + p] + bias[j * pieces + p]);
-                    c[j] = best;
-                }
-            }
-            float mean = ww_row_sum(c, width) / n;
-            for (ptrdiff_t j = 0; j < width; j++) {
-                c[j] = c[j] - mean;
-                squares[j] = c[j] * c[j];
-            }
-            var[i] = ww_row_sum(squares, width) / n + eps;
+            if (fast)
+                ww_maxout3_moments_row(Y + i * width * 3, bias, centred + i * width, var + i, width);
+            else
+                ww_maxout_moments_row(Y + i * width * pieces, bias, centred + i * width, var + i, squares, width, pieces);
         }
     }
 
     /* Per row: X + ((centred * scale) * G + b), X the window's middle third; into out
-       (last layer) or into the windows, where the next layer reads it. */
+       (last layer) or into the windows, where the next layer reads it.  scratch: a row
+       that stands for the windows past the ends. */
     WW_CLONES static void ww_normalise_add(
         const float* centred, const float* scale, const float* gain, const float* shift,
-        float* cols, float* out, ptrdiff_t rows, ptrdiff_t width, int last
+        float* cols, float* out, float* scratch, ptrdiff_t rows, ptrdiff_t width, int last
     ) {
         for (ptrdiff_t i = 0; i < rows; i++) {
             const float* c = centred + i * width;
             float* mid = cols + (3 * i + 1) * width;
-            float* dest = last ? out + i * width : mid;
             const float s = scale[i];
-            for (ptrdiff_t j = 0; j < width; j++)
-                dest[j] = mid[j] + ((c[j] * s) * gain[j] + shift[j]);
-            if (!last) ww_place(mid, cols, i, rows, width);
+            if (last) {
+                float* dest = out + i * width;
+                for (ptrdiff_t j = 0; j < width; j++)
+                    dest[j] = mid[j] + ((c[j] * s) * gain[j] + shift[j]);
+                continue;
+            }
+            float* before = i > 0 ? cols + (3 * i - 1) * width : scratch;
+            float* after = i + 1 < rows ? cols + (3 * i + 3) * width : scratch;
+            for (ptrdiff_t j = 0; j < width; j++) {
+                float value = mid[j] + ((c[j] * s) * gain[j] + shift[j]);
+                mid[j] = value;
+                before[j] = value;
+                after[j] = value;
+            }
         }
     }
     """
@@ -132,7 +201,7 @@ cdef extern from *:
     ) nogil
     void ww_normalise_add(
         const float* centred, const float* scale, const float* gain, const float* shift,
-        float* cols, float* out, Py_ssize_t rows, Py_ssize_t width, int last,
+        float* cols, float* out, float* scratch, Py_ssize_t rows, Py_ssize_t width, int last,
     ) nogil
 
 
@@ -169,7 +238,9 @@ def residual_stack(X, list layers):
         weights.append(layer)
     if not weights or rows == 0:
         return X.copy()
-    cols = np.zeros((rows, 3 * width), dtype=np.float32)
+    cols = np.empty((rows, 3 * width), dtype=np.float32)
+    cols[0, :width] = 0.0  # the windows past the ends; ww_windows writes every other slot
+    cols[rows - 1, 2 * width :] = 0.0
     Y = np.empty((rows, width * pieces), dtype=np.float32)
     centred = np.empty((rows, width), dtype=np.float32)
     var = np.empty((rows, 1), dtype=np.float32)
@@ -205,6 +276,6 @@ def residual_stack(X, list layers):
         with nogil:
             ww_normalise_add(
                 &centred_view[0, 0], &scale_view[0, 0], &g_view[0], &shift_view[0],
-                &cols_view[0, 0], &out_view[0, 0], rows, width, last,
+                &cols_view[0, 0], &out_view[0, 0], &squares_view[0], rows, width, last,
             )
     return out
