@@ -166,31 +166,40 @@ cdef extern from *:
         }
     }
 
+    /* One row of the layer norm's output plus the residual, written to the row's three
+       windows (the row's own middle, the right of the one before, the left of the one after). */
+    static inline void ww_normalise_row(
+        const float* __restrict c, float s, const float* __restrict gain, const float* __restrict shift,
+        float* __restrict mid, float* __restrict before, float* __restrict after, ptrdiff_t width
+    ) {
+        for (ptrdiff_t j = 0; j < width; j++) {
+            float value = mid[j] + ((c[j] * s) * gain[j] + shift[j]);
+            mid[j] = value;
+            before[j] = value;
+            after[j] = value;
+        }
+    }
+
     /* Per row: X + ((centred * scale) * G + b), X the window's middle third; into out
-       (last layer) or into the windows, where the next layer reads it.  scratch: a row
-       that stands for the windows past the ends. */
+       (last layer) or into the windows, where the next layer reads it.  scratch: two rows
+       that stand for the windows past the ends. */
     WW_CLONES static void ww_normalise_add(
         const float* centred, const float* scale, const float* gain, const float* shift,
         float* cols, float* out, float* scratch, ptrdiff_t rows, ptrdiff_t width, int last
     ) {
         for (ptrdiff_t i = 0; i < rows; i++) {
-            const float* c = centred + i * width;
+            const float* __restrict c = centred + i * width;
             float* mid = cols + (3 * i + 1) * width;
             const float s = scale[i];
             if (last) {
-                float* dest = out + i * width;
+                float* __restrict dest = out + i * width;
                 for (ptrdiff_t j = 0; j < width; j++)
                     dest[j] = mid[j] + ((c[j] * s) * gain[j] + shift[j]);
                 continue;
             }
             float* before = i > 0 ? cols + (3 * i - 1) * width : scratch;
-            float* after = i + 1 < rows ? cols + (3 * i + 3) * width : scratch;
-            for (ptrdiff_t j = 0; j < width; j++) {
-                float value = mid[j] + ((c[j] * s) * gain[j] + shift[j]);
-                mid[j] = value;
-                before[j] = value;
-                after[j] = value;
-            }
+            float* after = i + 1 < rows ? cols + (3 * i + 3) * width : scratch + width;
+            ww_normalise_row(c, s, gain, shift, mid, before, after, width);
         }
     }
     """
@@ -245,7 +254,7 @@ def residual_stack(X, list layers):
     centred = np.empty((rows, width), dtype=np.float32)
     var = np.empty((rows, 1), dtype=np.float32)
     out = np.empty((rows, width), dtype=np.float32)
-    squares = np.empty(width, dtype=np.float32)
+    squares = np.empty(2 * width, dtype=np.float32)  # scratch rows
     cdef const float[:, ::1] x_view = X
     cdef float[:, ::1] cols_view = cols
     cdef float[:, ::1] y_view = Y
