@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 _encoder: ModuleType | None
 try:  # the residual stack compiled at install (setup.py); without it, thinc's layers
@@ -135,20 +136,39 @@ def _weights(maxout: Any, norm: Any) -> tuple[Any, Any, Any, Any]:
 
 def _residual_stack(thincs: Forward, pairs: list[tuple[Any, Any]]) -> Forward:
     def forward(model: Any, Xs: Any, is_train: bool) -> tuple[Any, Callable[[Any], Any]]:
-        if (
-            is_train
-            or _encoder is None
-            or not isinstance(Xs, list)
-            or not all(isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype == np.float32 for X in Xs)
-            or not any(len(X) for X in Xs)
-        ):
+        if is_train or _encoder is None or not _same_width(Xs) or not any(X.size for X in Xs):
             return thincs(model, Xs, is_train)
-        pad = model.attrs["pad"]
-        lengths = np.asarray([len(X) for X in Xs], dtype="int32")
-        Yf = _encoder.residual_stack(model.ops.flatten(Xs, pad=pad), [_weights(*pair) for pair in pairs])
-        return model.ops.unflatten(Yf, lengths, pad=pad), _no_backprop
+        Xf, rows = _flatten(Xs, model.attrs["pad"])
+        Yf = _encoder.residual_stack(Xf, [_weights(*pair) for pair in pairs])
+        return [Yf[doc] for doc in rows], _no_backprop
 
     return forward
+
+
+def _same_width(Xs: Any) -> bool:
+    """A list of float32 matrices of one width: what the compiled stack takes."""
+    if not isinstance(Xs, list) or not Xs:
+        return False
+    width = Xs[0].shape[1] if isinstance(Xs[0], np.ndarray) and Xs[0].ndim == 2 else -1
+    return all(
+        isinstance(X, np.ndarray) and X.ndim == 2 and X.shape[1] == width and X.dtype == np.float32
+        for X in Xs
+    )
+
+
+def _flatten(Xs: list[NDArray[np.float32]], pad: int) -> tuple[NDArray[np.float32], list[slice]]:
+    """thinc's ``ops.flatten(Xs, pad=pad)`` (the non-empty docs, each after ``pad`` rows of
+    zeros, and ``pad`` more at the end) and each doc's rows in it (``ops.unflatten``'s)."""
+    sizes = [len(X) for X in Xs]
+    Xf = np.zeros((sum(sizes) + pad * (1 + sum(1 for n in sizes if n)), Xs[0].shape[1]), dtype=np.float32)
+    rows = []
+    start = pad
+    for X, n in zip(Xs, sizes, strict=True):
+        rows.append(slice(start, start + n))
+        if n:
+            Xf[start : start + n] = X
+            start += n + pad
+    return Xf, rows
 
 
 def use_fast_layers(nlp: Any) -> None:
