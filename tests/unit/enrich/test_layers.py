@@ -131,6 +131,56 @@ def test_the_compiled_stack_is_thincs_bit_for_bit() -> None:
                     backprop(ours)
 
 
+@pytest.mark.parametrize(
+    ("width", "pieces"), [(96, 3), (5, 1), (20, 2), (24, 3), (96, 4), (136, 3), (256, 2)]
+)
+def test_the_compiled_stack_is_numpys_for_other_shapes(width: int, pieces: int) -> None:
+    """Widths off the eight-column path and past numpy's 128-element pairwise block."""
+    from wirewatch.enrich import _encoder
+
+    rng = np.random.default_rng(width * 10 + pieces)
+    weights = [
+        (
+            (rng.standard_normal((width * pieces, 3 * width)) / width).astype("f"),
+            rng.standard_normal(width * pieces).astype("f"),
+            rng.uniform(0.5, 2, width).astype("f"),
+            rng.standard_normal(width).astype("f"),
+        )
+        for _ in range(3)
+    ]
+    for rows in (1, 2, 9, 300):
+        X = (rng.standard_normal((rows, width)) * rng.uniform(0.1, 30)).astype("f")
+        with one_blas_thread():
+            ours, numpys = _encoder.residual_stack(X, weights), _numpy_stack(X, weights)
+        assert ours.dtype == np.float32 and np.array_equal(ours, numpys)
+
+
+def _numpy_stack(X: Any, weights: list[tuple[Any, Any, Any, Any]]) -> Any:
+    """The residual layers as thinc's with_array, expand_window and residual run them over
+    the numpy maxout and layer norm of ``layers.py``."""
+    from thinc.api import NumpyOps
+
+    for W, b, G, shift in weights:
+        width, pieces = X.shape[1], len(b) // X.shape[1]
+        Y = np.matmul(NumpyOps().seq2col(X, 1), W.T)
+        Y += b
+        Z = Y.reshape((len(Y), width, pieces))
+        best = Z[:, :, 0].copy()
+        for piece in range(1, pieces):
+            np.maximum(best, Z[:, :, piece], out=best)
+        mean = np.add.reduce(best, axis=1, keepdims=True)
+        mean /= width
+        centred = best - mean
+        var = np.add.reduce(centred * centred, axis=1, keepdims=True)
+        var /= width
+        var += 1e-08
+        centred *= var ** (-1.0 / 2.0)
+        centred *= G
+        centred += shift
+        X = X + centred
+    return X
+
+
 def _stack_weights() -> list[tuple[Any, Any, Any, Any]]:
     pairs = layers._residual_layers(_stacks(_plain_pipeline())[0])
     assert pairs is not None and len(pairs) == 4
