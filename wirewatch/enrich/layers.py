@@ -98,21 +98,30 @@ def _residual_layers(node: Any) -> list[tuple[Any, Any]] | None:
         return None
     pairs = []
     for layer in residuals:
-        if layer._func is not residual:
+        pair = _maxout_norm(layer.layers, chain) if layer._func is residual else None
+        if pair is None:
             return None
-        leaves = _chained(layer.layers, chain)
-        if (
-            leaves is None
-            or [n.name for n in leaves] != _RESIDUAL_LEAVES
-            or leaves[0].attrs.get("window_size") != 1
-        ):
-            return None
-        maxout, norm = leaves[1], leaves[2]
-        width = maxout.get_dim("nO")
-        if maxout.get_dim("nI") != 3 * width or norm.get_dim("nI") != width:
-            return None
-        pairs.append((maxout, norm))
+        pairs.append(pair)
     return pairs
+
+
+def _maxout_norm(layers: list[Any], chain: Any) -> tuple[Any, Any] | None:
+    """The maxout and layer norm of ``expand_window(1) >> maxout >> layernorm >> dropout``
+    (float32, a window of three rows in, one row out); None for anything else."""
+    leaves = _chained(layers, chain)
+    if (
+        leaves is None
+        or [n.name for n in leaves] != _RESIDUAL_LEAVES
+        or leaves[0].attrs.get("window_size") != 1
+    ):
+        return None
+    maxout, norm = leaves[1], leaves[2]
+    width = maxout.get_dim("nO")
+    if maxout.get_dim("nI") != 3 * width or norm.get_dim("nI") != width:
+        return None
+    if any(n.get_param(name).dtype != np.float32 for n in (maxout, norm) for name in n.param_names):
+        return None
+    return maxout, norm
 
 
 def _chained(layers: list[Any], chain: Any) -> list[Any] | None:
@@ -138,7 +147,7 @@ def _residual_stack(thincs: Forward, pairs: list[tuple[Any, Any]]) -> Forward:
     def forward(model: Any, Xs: Any, is_train: bool) -> tuple[Any, Callable[[Any], Any]]:
         if is_train or _encoder is None or not _same_width(Xs) or not any(X.size for X in Xs):
             return thincs(model, Xs, is_train)
-        Xf, rows = _flatten(Xs, model.attrs["pad"])
+        Xf, rows = _flatten(Xs, max(int(model.attrs["pad"]), 0))  # thinc pads with 1 or more
         Yf = _encoder.residual_stack(Xf, [_weights(*pair) for pair in pairs])
         return [Yf[doc] for doc in rows], _no_backprop
 

@@ -72,6 +72,14 @@ def test_the_residual_stacks_are_compiled() -> None:
     assert len(stacks) == 2  # the shared tok2vec's, the entity recognizer's
 
 
+def test_only_the_residual_stacks_are_taken() -> None:
+    """The embeddings' ``with_array(maxout >> layernorm >> dropout)`` and the rest stay thinc's."""
+    nodes = [node for name in ("tok2vec", "ner") for node in _tok2vec(_plain_pipeline(), name).walk()]
+    taken = [node for node in nodes if layers._residual_layers(node) is not None]
+    assert [node.name.startswith("with_array(residual(") for node in taken] == [True, True]
+    assert all(len(layers._residual_layers(node) or []) == 4 for node in taken)
+
+
 def _stacks(nlp: Any) -> list[Any]:
     return [
         node
