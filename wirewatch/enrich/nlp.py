@@ -8,7 +8,8 @@ documents keep the parser's and the coreference heuristics' windows small.
 
 Six speed-ups leave the annotations as spaCy's: the attribute ruler's rules looked up by
 tag (``attributes.py``), the matrix products on numpy's BLAS (``blas.py``), the maxout and
-layer-norm layers in fewer numpy passes (``layers.py``), each word's first vector
+layer-norm layers in fewer numpy passes and the tok2vec's residual layers in compiled ones
+(``layers.py``), each word's first vector
 remembered (``embeddings.py``), and, one article at a time, the dependency parser's moves
 scored in numpy (``parser.py``) and the entity recognizer's decoded in numpy
 (``recognizer.py``).
