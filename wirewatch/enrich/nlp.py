@@ -7,12 +7,13 @@ paragraph (``nlp.pipe`` in batches): attribution rarely crosses a paragraph, and
 documents keep the parser's and the coreference heuristics' windows small.
 
 Six speed-ups leave the annotations as spaCy's: the attribute ruler's rules looked up by
-tag (``attributes.py``), the matrix products on numpy's BLAS (``blas.py``), the maxout and
-layer-norm layers in fewer numpy passes and the tok2vec's residual layers in compiled ones
-(``layers.py``), each word's first vector
-remembered (``embeddings.py``), and, one article at a time, the dependency parser's moves
-scored in numpy (``parser.py``) and the entity recognizer's decoded in numpy
-(``recognizer.py``).
+tag and each token's outcome remembered (``attributes.py``), the matrix products on numpy's
+BLAS (``blas.py``), the maxout and layer-norm layers in fewer numpy passes and the tok2vecs'
+residual layers in compiled ones (``layers.py``), each word's first vector remembered
+(``embeddings.py``), and the dependency parser's moves and the entity recognizer's walk
+decoded by us, for all the paragraphs of an article at once (``parser.py``,
+``recognizer.py``).  The inner loops are compiled at install (``_*.pyx``); where they were
+not built, the same steps run from Python.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ per-token contributions, summed feature by feature in spaCy's order, then the ma
 the output layer.  The loop over the moves is compiled at install (``_greedy.pyx``: the
 states' features, sums and maxouts in C, the output layer in one BLAS call per step,
 spaCy's validity checks and moves called directly); where it was not built, the same loop
-runs from Python with numpy, twice as slow.  The parses are spaCy's (identical heads,
+runs from Python with numpy, slower.  The parses are spaCy's (identical heads,
 labels and sentence starts on the 11,889 paragraphs of the 606 dev articles, both loops;
 tested on the seed page).  A parser shaped otherwise makes ``ParseDecoder`` refuse
 (``ValueError``) and the caller keeps spaCy's own.

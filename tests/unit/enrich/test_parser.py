@@ -42,7 +42,7 @@ def _parsed(chunks: list[str], compiled: bool = True) -> tuple[list, list]:  # t
 
 
 def test_the_parser_loop_is_compiled() -> None:
-    # `make setup` builds it; without it every parse takes the Python loop, twice the time
+    # `make setup` builds it; without it every parse takes the slower Python loop
     import wirewatch.enrich._greedy as compiled
 
     assert callable(compiled.greedy_parse)
