@@ -22,8 +22,9 @@ was compiled at install); a doc with any other token goes through the ruler.
 from __future__ import annotations
 
 import re
-from types import ModuleType
 from typing import Any
+
+from wirewatch.enrich.compiled import compiled
 
 __all__ = ["ANNOTATOR", "AttributeAnnotator", "AttributeTable", "AttributeWriter", "speed_up_attribute_ruler"]
 
@@ -32,11 +33,7 @@ COLUMNS = ["TAG", "LOWER", "DEP", "IS_SPACE"]  # what the rules test
 ANNOTATOR = "wirewatch_annotator"  # the ruler's attribute holding its AttributeAnnotator
 MORPH_COLUMN = 1  # of the writer's POS, MORPH, LEMMA
 
-_tokens: ModuleType | None
-try:  # the writer compiled at install (setup.py); without it, Doc.from_array
-    from wirewatch.enrich import _tokens
-except ImportError:  # pragma: no cover - a build without a compiler
-    _tokens = None
+_tokens = compiled("_tokens")  # None: Doc.from_array writes the columns
 _KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
 _Rule = tuple[int, int, tuple[tuple[tuple[str, Any], ...], ...]]  # (rule index, match id, token specs)
 _Known = tuple[list[tuple[int, int]], list[_Rule]]  # one-token matches, longer candidate rules
@@ -297,6 +294,7 @@ class AttributeAnnotator:
 
         self.ruler, self.table, self.writer = ruler, table, writer
         self.attr_ids = writer.attr_ids + ([TAG, DEP] if _tokens is not None else [])
+        self.column_of = {attr: column for column, attr in enumerate(self.attr_ids)}
         self.outcomes: dict[tuple[int, int, int, int], tuple[tuple[int, Any], ...] | None] = {}
 
     def __call__(self, docs: Any) -> None:
@@ -329,7 +327,7 @@ class AttributeAnnotator:
         singles, longer = self.table.known.get(key) or self.table._sort_out(key)
         result: tuple[tuple[int, Any], ...] | None = None
         if not longer:
-            column_of = {attr: column for column, attr in enumerate(self.attr_ids)}
+            column_of = self.column_of
             written: dict[int, Any] = {}
             for index, _ in sorted(singles):
                 attrs = self.ruler.attrs[index]

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from functools import cache
+import re
+from functools import cache, cached_property
 from typing import Any
 
 from wirewatch.enrich.nlp import ParsedText
 
-__all__ = ["Columns", "hashes", "ids", "read_columns"]
+__all__ = ["Columns", "Quoted", "hashes", "ids", "read_columns"]
 
 # The annotations copied out, as to_array's attribute names: five string ids and five
 # numbers kept as lists (HEAD is an offset there), then what entities and sentences are
@@ -115,6 +116,41 @@ def _entities(iob: Any, types: Any, bounds: list[int]) -> list[tuple[int, int, i
     return list(zip(begins.tolist(), ends.tolist(), types[begins].tolist(), strict=True))
 
 
+OPENING, CLOSING = "“«", "”»"
+_QUOTE_MARK = re.compile('[“«”»"]')
+
+
+class Quoted:
+    """Which characters of a text are inside quotation marks: ``offset in Quoted(text)``.
+
+    Reset at each paragraph (the caller's text).  A mark opens (“, «, or " when none is
+    open) or closes (”, », or " when one is open); the marks themselves count as inside,
+    and so does a stray closing mark.  Kept as the quoted stretches, not a flag per
+    character: a paragraph has a few.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        opened = -1  # where the open quotation began
+        for match in _QUOTE_MARK.finditer(text):
+            i = match.start()
+            char = text[i]
+            if char in OPENING or (char == '"' and opened < 0):
+                opened = i if opened < 0 else opened
+                continue
+            self.starts.append(i if opened < 0 else opened)
+            self.ends.append(i + 1)
+            opened = -1
+        if opened >= 0:
+            self.starts.append(opened)
+            self.ends.append(len(text))
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return k >= 0 and offset < self.ends[k]
+
+
 class Columns:
     """A paragraph's words, tags, labels, heads, offsets, sentences and entities.
 
@@ -148,6 +184,12 @@ class Columns:
         for name, values in lists.items():
             setattr(self, name, values)
         self._children: list[list[int]] | None = None
+
+    @cached_property
+    def quoted(self) -> Quoted:
+        """Which of the paragraph's characters are inside quotation marks (read once: the
+        mentions and the resolver both ask)."""
+        return Quoted(self.text)
 
     def __len__(self) -> int:
         return len(self.lower)

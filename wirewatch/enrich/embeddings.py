@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from wirewatch.enrich.layers import no_backprop
+
 __all__ = ["CAPACITY", "EmbeddingTable", "remember_embeddings"]
 
 CAPACITY = 1 << 16  # keys per network: 24 MB of float32 vectors at width 96
@@ -29,10 +31,6 @@ _STAGE = ("extract_features", "list2ragged", "ragged2list")
 
 Compute = Callable[[NDArray[np.uint64]], NDArray[np.float32]]
 Forward = Callable[[Any, Any, bool], tuple[Any, Callable[[Any], Any]]]
-
-
-def _no_backprop(_: Any) -> Any:
-    raise NotImplementedError("a forward pass run for prediction has no backward pass")
 
 
 class EmbeddingTable:
@@ -97,7 +95,7 @@ def _remembered(thincs: Forward, node: Any) -> Forward:
         if not sum(lengths):
             return thincs(model, docs, is_train)
         vectors = table.lookup(np.concatenate(ids))
-        return np.split(vectors, np.cumsum(lengths[:-1])), _no_backprop
+        return np.split(vectors, np.cumsum(lengths[:-1])), no_backprop
 
     return forward
 

@@ -15,12 +15,10 @@ role words a person was introduced with ("NATO Secretary General Jens Stoltenber
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
-from wirewatch.enrich.columns import Columns, hashes, read_columns
+from wirewatch.enrich.columns import Columns, Quoted, hashes, read_columns
 from wirewatch.enrich.nlp import ParsedText
 from wirewatch.model import Entity, EntityKind, Span
 from wirewatch.names import (
@@ -32,7 +30,7 @@ from wirewatch.names import (
     title_gender,
 )
 
-__all__ = ["NameMention", "Quoted", "find_entities", "find_name_mentions", "quoted_in"]
+__all__ = ["NameMention", "Quoted", "find_entities", "find_name_mentions"]
 
 KINDS = {
     "PERSON": EntityKind.PERSON,
@@ -42,8 +40,6 @@ KINDS = {
     "FAC": EntityKind.PLACE,
 }
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-OPENING, CLOSING = "“«", "”»"
-_QUOTE_MARK = re.compile('[“«”»"]')
 
 
 class NameMention(NamedTuple):
@@ -78,43 +74,6 @@ class NameMention(NamedTuple):
             self.gender or gender,
             cluster,
         )
-
-
-class Quoted:
-    """Which characters of a text are inside quotation marks: ``offset in Quoted(text)``.
-
-    Reset at each paragraph (the caller's text).  A mark opens (“, «, or " when none is
-    open) or closes (”, », or " when one is open); the marks themselves count as inside,
-    and so does a stray closing mark.  Kept as the quoted stretches, not a flag per
-    character: a paragraph has a few.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        opened = -1  # where the open quotation began
-        for match in _QUOTE_MARK.finditer(text):
-            i = match.start()
-            char = text[i]
-            if char in OPENING or (char == '"' and opened < 0):
-                opened = i if opened < 0 else opened
-                continue
-            self.starts.append(i if opened < 0 else opened)
-            self.ends.append(i + 1)
-            opened = -1
-        if opened >= 0:
-            self.starts.append(opened)
-            self.ends.append(len(text))
-
-    def __contains__(self, offset: int) -> bool:
-        k = bisect.bisect_right(self.starts, offset) - 1
-        return k >= 0 and offset < self.ends[k]
-
-
-@lru_cache(maxsize=256)
-def quoted_in(text: str) -> Quoted:
-    """``Quoted(text)``, read once for a paragraph that the mentions and the resolver both ask about."""
-    return Quoted(text)
 
 
 def _words(cols: Columns, tokens: Iterable[int]) -> tuple[str, ...]:
@@ -157,7 +116,7 @@ def find_name_mentions(parsed: ParsedText, columns: Sequence[Columns] | None = N
     paragraphs = []
     columns = read_columns(parsed) if columns is None else columns
     for para, cols in zip(parsed.paragraphs, columns, strict=True):
-        quoted = quoted_in(cols.text)
+        quoted = cols.quoted
         taken: set[int] = set()
         paragraphs.append((para.start, cols, quoted, sentence_base, taken))
         for ent_start, ent_end, label in cols.ents():

@@ -20,24 +20,22 @@ thinc's; without the compiled module, thinc's own layers run with the numpy ones
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-_encoder: ModuleType | None
-try:  # the residual stack compiled at install (setup.py); without it, thinc's layers
-    from wirewatch.enrich import _encoder
-except ImportError:  # pragma: no cover - a build without a compiler
-    _encoder = None
+from wirewatch.enrich.compiled import compiled
 
-__all__ = ["use_fast_layers"]
+_encoder = compiled("_encoder")  # None: thinc's layers, with the numpy ones above
+
+__all__ = ["no_backprop", "use_fast_layers"]
 
 Forward = Callable[[Any, Any, bool], tuple[Any, Callable[[Any], Any]]]
 
 
-def _no_backprop(_: Any) -> Any:
+def no_backprop(_: Any) -> Any:
+    """The backward pass of a forward run for prediction: there is none."""
     raise NotImplementedError("a forward pass run for prediction has no backward pass")
 
 
@@ -53,7 +51,7 @@ def _maxout(thincs: Forward) -> Forward:
         best = np.maximum(Z[:, :, 0], Z[:, :, 1]) if n_pieces > 1 else Z[:, :, 0].copy()
         for piece in range(2, n_pieces):
             np.maximum(best, Z[:, :, piece], out=best)
-        return best, _no_backprop
+        return best, no_backprop
 
     return forward
 
@@ -74,7 +72,7 @@ def _layernorm(thincs: Forward) -> Forward:
         centred *= var ** (-1.0 / 2.0)
         centred *= model.get_param("G")
         centred += model.get_param("b")
-        return centred, _no_backprop
+        return centred, no_backprop
 
     return forward
 
@@ -149,7 +147,7 @@ def _residual_stack(thincs: Forward, pairs: list[tuple[Any, Any]]) -> Forward:
             return thincs(model, Xs, is_train)
         Xf, rows = _flatten(Xs, max(int(model.attrs["pad"]), 0))  # thinc pads with 1 or more
         Yf = _encoder.residual_stack(Xf, [_weights(*pair) for pair in pairs])
-        return [Yf[doc] for doc in rows], _no_backprop
+        return [Yf[doc] for doc in rows], no_backprop
 
     return forward
 

@@ -23,17 +23,14 @@ tested on the seed page).  A parser shaped otherwise makes ``ParseDecoder`` refu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-_greedy: ModuleType | None
-try:  # the loop compiled at install (setup.py); without it, the same moves from Python
-    from wirewatch.enrich import _greedy
-except ImportError:  # pragma: no cover - a build without a compiler
-    _greedy = None
+from wirewatch.enrich.compiled import compiled
+
+_greedy = compiled("_greedy")  # None: the same moves stepped from Python
 
 __all__ = ["ParseDecoder"]
 
@@ -89,25 +86,29 @@ class ParseDecoder:
         todo = [s for s in states if not s.is_final()]
         if todo:
             table = self._table([d for d in docs if len(d)])
-            # row of (token, feature) in the table, feature-major: token -1 is the padding
-            n_feats = self.n_feats
-            offsets = np.arange(n_feats)[:, None] + n_feats
-            token_ids, ids_of, scores, transition = (
-                self._token_ids,
-                self._ids_of,
-                self._scores,
-                parser.transition_states,
-            )
             if _greedy is not None and self.compiled:
                 _greedy.greedy_parse(
                     parser.moves, todo, table, self.lower_b, self.upper_wt, self.upper_b,
-                    n_feats, self.n_hidden, self.n_pieces,
+                    self.n_feats, self.n_hidden, self.n_pieces,
                 )  # fmt: skip
-                todo = []
-            while todo:  # a few hundred steps an article: locals, one call each
-                rows = token_ids(ids_of, todo).T * n_feats + offsets
-                todo = transition(todo, scores(table.take(rows, axis=0)))
+            else:
+                self._step(todo, table)
         parser.set_annotations(docs, states)
+
+    def _step(self, todo: list[Any], table: NDArray[np.float32]) -> None:
+        """Run the states in ``todo`` to their end from Python, all of them a move at a time."""
+        # row of (token, feature) in the table, feature-major: token -1 is the padding
+        n_feats = self.n_feats
+        offsets = np.arange(n_feats)[:, None] + n_feats
+        token_ids, ids_of, scores, transition = (
+            self._token_ids,
+            self._ids_of,
+            self._scores,
+            self.parser.transition_states,
+        )
+        while todo:  # a few hundred steps an article: locals, one call each
+            rows = token_ids(ids_of, todo).T * n_feats + offsets
+            todo = transition(todo, scores(table.take(rows, axis=0)))
 
     def _table(self, docs: Sequence[Any]) -> NDArray[np.float32]:
         """Hidden-layer contribution of each (token, feature slot), one per row; the first

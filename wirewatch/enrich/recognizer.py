@@ -21,17 +21,14 @@ otherwise makes ``EntityDecoder`` refuse (``ValueError``) and the caller keeps s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-_greedy: ModuleType | None
-try:  # the walk compiled at install (setup.py); without it, the same walk from Python
-    from wirewatch.enrich import _greedy
-except ImportError:  # pragma: no cover - a build without a compiler
-    _greedy = None
+from wirewatch.enrich.compiled import compiled
+
+_greedy = compiled("_greedy")  # None: the same walk from Python
 
 __all__ = ["EntityDecoder"]
 
@@ -79,7 +76,6 @@ class EntityDecoder:
         self.label_ids = [int(ner.vocab.strings.add(label)) if label else 0 for label in self.labels]
         labelled = self.label_index >= 0
         self.begin = (kinds == 0) & labelled
-        self.inside = (kinds == 1) & labelled
         self.last = (kinds == 2) & labelled
         self.unit = (kinds == 3) & labelled
         self.out = kinds == 4

@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from wirewatch.enrich.columns import Columns, ids, read_columns
-from wirewatch.enrich.entities import NameMention, find_name_mentions, quoted_in
+from wirewatch.enrich.entities import NameMention, find_name_mentions
 from wirewatch.enrich.nlp import ParsedText
 from wirewatch.model import EntityKind, Quote, Span, Speaker
 from wirewatch.names import same_person, strip_titles
@@ -132,7 +132,7 @@ class _Article:
         self.mentions = mentions
         self.people = [m for m in self.mentions if m.kind == EntityKind.PERSON]
         self.gender: dict[str, str] = {m.cluster: m.gender for m in self.people if m.gender}
-        self.quotations = [quoted_in(c.text) for c in columns]
+        self.quotations = [c.quoted for c in columns]
         self.sentence_starts: list[int] = []  # article offset of each sentence, in order
         for para, cols in zip(parsed.paragraphs, columns, strict=True):
             self.sentence_starts.extend(para.start + cols.idx[i] for i in cols.sent_starts)
