@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -24,6 +24,9 @@ from tests.support.browser import chromium, requested_urls
 from tests.support.cli import run_cli
 from tests.support.httpserver import HTTPTestServer, RecordedRequest, Reply, serve_http
 from tests.support.live import LIVE_ENV, LiveProcess
+
+# an element read while the page replaces it (a live update, the page after a post): read again
+RERENDERED = (StaleElementReferenceException,)
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 SEED = CASES / "nato-stoltenberg-page.txt"
@@ -102,13 +105,17 @@ def test_pages_in_chromium(world: tuple[LiveProcess, Site]) -> None:
         # the live page shows a new story within a second of its ingestion, without a reload
         driver.get(base + "/")
         driver.execute_script("window.notReloaded = true;")
-        WebDriverWait(driver, 10).until(lambda d: "Live" in d.find_element(By.ID, "live-status").text)
+        WebDriverWait(driver, 10, ignored_exceptions=RERENDERED).until(
+            lambda d: "Live" in d.find_element(By.ID, "live-status").text
+        )
         before = live.get("/api/health")["articles"]
         site.items.append("/news/bridge")
         deadline = time.monotonic() + 60
         while live.get("/api/health")["articles"] == before and time.monotonic() < deadline:
             time.sleep(0.02)
-        WebDriverWait(driver, 1.0).until(lambda d: LATE[0] in d.find_element(By.ID, "stories").text)
+        WebDriverWait(driver, 1.0, ignored_exceptions=RERENDERED).until(
+            lambda d: LATE[0] in d.find_element(By.ID, "stories").text
+        )
         assert driver.execute_script("return window.notReloaded === true;")
 
         # the article page marks the quotations with the right speakers
@@ -163,7 +170,7 @@ def test_pages_in_chromium(world: tuple[LiveProcess, Site]) -> None:
         driver.find_element(By.PARTIAL_LINK_TEXT, "Stoltenberg: NATO Remains").click()
         driver.find_element(By.ID, "reply-text").send_keys("A clear summary of the ministers' meeting.")
         driver.find_element(By.CSS_SELECTOR, "form.reply button").click()
-        WebDriverWait(driver, 10).until(
+        WebDriverWait(driver, 10, ignored_exceptions=RERENDERED).until(
             lambda d: "A clear summary" in d.find_element(By.CLASS_NAME, "replies").text
         )
         assert "Ada Reader" in driver.find_element(By.CLASS_NAME, "replies").text
